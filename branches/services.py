@@ -1,0 +1,150 @@
+"""The organization tree: create, edit, move, dissolve. Each change is audited."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+
+from core import audit
+
+from .choices import ALLOWED_PARENTS, OrgKind
+from .models import PATH_SEGMENT, Organization
+
+AUDIT_FIELDS = ["name", "kind", "category", "sector", "parent", "established_on", "phone", "address"]
+
+# Other apps register what keeps an organization from being dissolved, e.g. its members:
+#   register_dependent("党员", lambda org: Member.objects.filter(organization=org).count())
+_dependents = []
+
+
+def register_dependent(label, count):
+    _dependents.append((label, count))
+
+
+def dependents(org):
+    """[(label, count)] of what still hangs on this organization (children first)."""
+    found = []
+    children = org.children.filter(is_dissolved=False).count()
+    if children:
+        found.append(("下级党组织", children))
+    for label, count in _dependents:
+        n = count(org)
+        if n:
+            found.append((label, n))
+    return found
+
+
+def check_parent(kind, parent, org=None):
+    allowed = ALLOWED_PARENTS[OrgKind(kind)]
+    if parent is None:
+        if allowed:
+            raise ValidationError({"parent": "请选择上级党组织。"})
+        if Organization.objects.filter(parent=None).exclude(pk=getattr(org, "pk", None)).exists():
+            raise ValidationError({"kind": "全县只能有一个县委。"})
+        return
+    if parent.kind not in allowed:
+        raise ValidationError(
+            {"parent": f"{OrgKind(kind).label}不能设在{parent.get_kind_display()}之下。"}
+        )
+    if parent.is_dissolved:
+        raise ValidationError({"parent": "上级党组织已撤销。"})
+    if org is not None and org.pk and parent.path.startswith(org.path):
+        raise ValidationError({"parent": "不能移到本组织或其下级组织之下。"})
+
+
+def _path_for(org, parent):
+    prefix = parent.path if parent else ""
+    return f"{prefix}{org.pk:0{PATH_SEGMENT}d}."
+
+
+@transaction.atomic
+def create_organization(user, *, officers=(), **fields):
+    org = Organization(**fields)
+    check_parent(org.kind, org.parent)
+    org.full_clean(exclude=["path"])
+    org.path = f"tmp-{timezone.now().timestamp()}"
+    org.save()
+    org.path = _path_for(org, org.parent)
+    org.depth = org.parent.depth + 1 if org.parent else 0
+    org.save(update_fields=["path", "depth"])
+    audit.record(user, org, audit.Action.CREATE, before={}, after=audit.snapshot(org, AUDIT_FIELDS))
+    return org
+
+
+@transaction.atomic
+def update_organization(user, org, *, reason="", **fields):
+    """Edit the organization's own fields (not its place in the tree: see move_organization)."""
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    before = audit.snapshot(org, AUDIT_FIELDS)
+    for name, value in fields.items():
+        setattr(org, name, value)
+    org.full_clean()
+    check_parent(org.kind, org.parent, org)
+    org.save()
+    after = audit.snapshot(org, AUDIT_FIELDS)
+    if before != after:
+        audit.record(user, org, audit.Action.UPDATE, before=before, after=after, reason=reason)
+    return org
+
+
+@transaction.atomic
+def move_organization(user, org, new_parent, reason):
+    """Put `org` (with its whole subtree) under `new_parent`. One action, one reason."""
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写调整理由。"})
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    if new_parent == org.parent:
+        raise ValidationError({"parent": "新的上级党组织与原来的相同。"})
+    check_parent(org.kind, new_parent, org)
+    before = audit.snapshot(org, ["parent"])
+    old_path, new_path = org.path, _path_for(org, new_parent)
+    depth_delta = (new_parent.depth + 1) - org.depth
+    Organization.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_delta,
+    )
+    Organization.objects.filter(pk=org.pk).update(parent=new_parent)
+    org.refresh_from_db()
+    audit.record(
+        user, org, audit.Action.MOVE, before=before, after=audit.snapshot(org, ["parent"]),
+        reason=reason,
+    )
+    return org
+
+
+@transaction.atomic
+def dissolve_organization(user, org, dissolved_on, reason):
+    """Dissolve: the record stays (with its history); only an empty organization may go."""
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写撤销理由。"})
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    if org.is_dissolved:
+        raise ValidationError("该党组织已经撤销。")
+    if org.parent_id is None:
+        raise ValidationError("县委不能撤销。")
+    left = dependents(org)
+    if left:
+        what = "、".join(f"{label}{n}个" if label != "党员" else f"党员{n}名" for label, n in left)
+        raise ValidationError(f"该党组织还有{what}，请先转移后再撤销。")
+    before = audit.snapshot(org, ["is_dissolved", "dissolved_on"])
+    org.is_dissolved = True
+    org.dissolved_on = dissolved_on
+    org.save(update_fields=["is_dissolved", "dissolved_on", "updated_at"])
+    audit.record(
+        user, org, audit.Action.DISSOLVE, before=before,
+        after=audit.snapshot(org, ["is_dissolved", "dissolved_on"]), reason=reason,
+    )
+    return org
+
+
+@transaction.atomic
+def replace_officers(user, org, officers):
+    """Replace the leading body with `officers` [(post, name, phone)], audited as one change."""
+    before = {"班子成员": "；".join(str(o) for o in org.officers.all())}
+    org.officers.all().delete()
+    for i, (post, name, phone) in enumerate(officers):
+        org.officers.create(post=post, name=name, phone=phone, order=i)
+    after = {"班子成员": "；".join(str(o) for o in org.officers.all())}
+    if before != after:
+        audit.record(user, org, audit.Action.UPDATE, changes={"班子成员": [before["班子成员"], after["班子成员"]]})

@@ -1,0 +1,171 @@
+"""Documents: one column list drives the HTML table, the Excel sheet and the PDF.
+
+A *register* is a list with one row per person (a roster, a ledger). It is defined once, as a
+sequence of `Column`s, and rendered three ways:
+
+    html:  templates/core/_register_table.html   (via `screen_rows`)
+    xlsx:  render_xlsx(doc, rows, fileobj)          (XlsxWriter, constant memory, streamed)
+    pdf:   render_pdf(doc, rows, fileobj)           (WeasyPrint, A4 landscape, CJK font embedded)
+
+`rows` is any iterable of objects (a queryset's `.iterator(chunk_size=...)` for big lists).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from django.template.loader import render_to_string
+
+# FORMS.md: every register ends with this sign-off line.
+REGISTER_FOOTER = "填表人：　　　　　　联系电话：　　　　　　党支部书记（签字）：　　　　　　日期：　　年　　月　　日"
+CJK_FONTS = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", sans-serif'
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    value: Callable[[Any], Any] | None = None  # None: the row's sequence number (序号)
+    width: float = 10  # in characters; the PDF uses the proportions
+    sort: str | None = None  # ORM ordering for this column, None if not sortable
+    screen: Callable[[Any], Any] | None = None  # on-screen value when it differs (masked ID)
+    default: bool = True  # ticked when the user has not chosen
+
+    def export_value(self, obj, seq):
+        if self.value is None:
+            return seq
+        v = self.value(obj)
+        return "" if v is None else v
+
+    def screen_value(self, obj, seq):
+        if self.screen is not None:
+            return self.screen(obj)
+        return format_value(self.export_value(obj, seq))
+
+
+def format_value(v):
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    return "" if v is None else str(v)
+
+
+def chinese_date(d):
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+@dataclass
+class Register:
+    """The frame of a register: title, the unit line above the table, the sign-off below."""
+
+    title: str
+    columns: list[Column]
+    unit_label: str = "党支部（盖章）："
+    unit_name: str = ""
+    as_of: datetime.date = field(default_factory=datetime.date.today)
+    footer: str = REGISTER_FOOTER
+
+    @property
+    def header_line(self):
+        return f"{self.unit_label}{self.unit_name}　　截至　{self.as_of.year}年{self.as_of.month}月{self.as_of.day}日"
+
+
+def pick_columns(all_columns, keys):
+    """The columns the user ticked, in the register's own order; the default set if none valid."""
+    wanted = set(keys or ())
+    chosen = [c for c in all_columns if c.key in wanted]
+    if not chosen:
+        chosen = [c for c in all_columns if c.default]
+    return chosen
+
+
+def screen_rows(columns, objects, start=1):
+    """[(obj, [cell, ...])] for the HTML table."""
+    return [
+        (obj, [c.screen_value(obj, start + i) for c in columns]) for i, obj in enumerate(objects)
+    ]
+
+
+def _progress_every(progress, n, every=500):
+    if progress is not None and n % every == 0:
+        progress(n)
+
+
+def render_xlsx(doc, rows, fileobj, progress=None):
+    """Stream `rows` into an .xlsx written to `fileobj`. Returns the number of rows."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "strings_to_numbers": False})
+    ws = wb.add_worksheet(doc.title[:31])
+    ncol = len(doc.columns)
+    title_fmt = wb.add_format({"bold": True, "font_size": 18, "align": "center", "valign": "vcenter"})
+    line_fmt = wb.add_format({"font_size": 11})
+    head_fmt = wb.add_format({
+        "bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True,
+        "bg_color": "#F2F2F2",
+    })
+    cell_fmt = wb.add_format({"border": 1, "valign": "vcenter"})
+    date_fmt = wb.add_format({"border": 1, "valign": "vcenter", "num_format": "yyyy-mm-dd"})
+
+    for i, col in enumerate(doc.columns):
+        ws.set_column(i, i, col.width)
+    ws.set_row(0, 30)
+    if ncol > 1:
+        ws.merge_range(0, 0, 0, ncol - 1, doc.title, title_fmt)
+    else:
+        ws.write_string(0, 0, doc.title, title_fmt)
+    ws.write_string(1, 0, doc.header_line, line_fmt)
+    ws.set_row(2, 30)
+    for i, col in enumerate(doc.columns):
+        ws.write_string(2, i, col.header, head_fmt)
+
+    r = 3
+    n = 0
+    for n, obj in enumerate(rows, start=1):
+        for i, col in enumerate(doc.columns):
+            v = col.export_value(obj, n)
+            if isinstance(v, bool):
+                ws.write_string(r, i, "是" if v else "否", cell_fmt)
+            elif isinstance(v, datetime.date):
+                ws.write_datetime(r, i, datetime.datetime(v.year, v.month, v.day), date_fmt)
+            elif isinstance(v, int):
+                ws.write_number(r, i, v, cell_fmt)
+            else:
+                ws.write_string(r, i, str(v), cell_fmt)
+        r += 1
+        _progress_every(progress, n)
+    ws.write_string(r + 1, 0, doc.footer, line_fmt)
+
+    ws.freeze_panes(3, 2 if ncol > 2 else 0)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(2)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    wb.close()
+    if progress is not None:
+        progress(n)
+    return n
+
+
+def render_pdf(doc, rows, fileobj, progress=None):
+    """Lay `rows` out as an A4 landscape PDF written to `fileobj`. Returns the number of rows."""
+    from weasyprint import HTML  # ~1 s to import: only where a PDF is made
+
+    total_width = sum(c.width for c in doc.columns) or 1
+    cols = [(c, round(c.width * 100 / total_width, 3)) for c in doc.columns]
+    body = []
+    n = 0
+    for n, obj in enumerate(rows, start=1):
+        body.append([format_value(c.export_value(obj, n)) for c in doc.columns])
+        _progress_every(progress, n)
+    html = render_to_string(
+        "core/register_pdf.html",
+        {"doc": doc, "cols": cols, "rows": body, "fonts": CJK_FONTS, "small": len(cols) > 14},
+    )
+    HTML(string=html).write_pdf(fileobj)
+    if progress is not None:
+        progress(n)
+    return n

@@ -1,0 +1,101 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .scoping import ScopedQuerySet
+
+
+class AuditQuerySet(ScopedQuerySet):
+    scope_path_lookup = "scope_path"
+
+    def for_object(self, obj):
+        ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        return self.filter(content_type=ct, object_id=str(obj.pk))
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, when, with the values before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新建"
+        UPDATE = "update", "修改"
+        MOVE = "move", "调动"
+        STATE = "state", "状态变更"
+        DISSOLVE = "dissolve", "撤销"
+        BULK = "bulk", "批量修改"
+        EXPORT = "export", "导出"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField("操作人", max_length=100)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField("对象", max_length=200)
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    reason = models.TextField("理由", blank=True)
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
+    scope_path = models.CharField(max_length=255, blank=True, db_index=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作记录"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self):
+        return f"{self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class ExportJob(models.Model):
+    """A document built in the background; the user downloads it from 我的下载."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    exporter = models.CharField(max_length=50)
+    fmt = models.CharField(max_length=10)
+    params = models.JSONField(default=dict)
+    title = models.CharField("文件", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导出任务"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, int(self.done * 100 / self.total))

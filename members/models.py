@@ -1,0 +1,181 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from pypinyin import lazy_pinyin
+
+from branches.choices import OrgKind
+from core.scoping import ScopedQuerySet
+
+from . import idcard
+from .choices import (
+    Category, Degree, Education, Ethnicity, Gender, JobCategory, LostContactReason,
+    MembershipStatus, RollState,
+)
+
+
+def pinyin_key(name):
+    """A sort key that orders Chinese names by pinyin on SQLite and PostgreSQL alike."""
+    return " ".join(lazy_pinyin(name or ""))[:200]
+
+
+def add_years(d, years):
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+class MemberQuerySet(ScopedQuerySet):
+    scope_path_lookup = "organization__path"
+
+    def on_roll(self):
+        return self.filter(roll_state=RollState.ON_ROLL)
+
+
+class Member(models.Model):
+    """One party member's record. Never deleted: leaving the roll is a change of roll state."""
+
+    name = models.CharField("姓名", max_length=50)
+    name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
+    gender = models.CharField("性别", max_length=2, choices=Gender.choices)
+    ethnicity = models.CharField("民族", max_length=10, choices=Ethnicity.choices, default="汉族")
+    birth_date = models.DateField("出生日期")
+    id_number = models.CharField("公民身份号码", max_length=18)
+    native_place = models.CharField("籍贯", max_length=50, blank=True)
+    education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
+    degree = models.CharField("学位", max_length=20, choices=Degree.choices, blank=True)
+    category = models.CharField("人员类别", max_length=20, choices=Category.choices)
+    joined_on = models.DateField("入党日期")
+    full_member_on = models.DateField("转正日期", null=True, blank=True)
+    job_category = models.CharField("工作岗位", max_length=20, choices=JobCategory.choices)
+    work_unit = models.CharField("工作单位", max_length=100, blank=True)
+    post = models.CharField("职务", max_length=50, blank=True)
+    tech_title = models.CharField("从事专业技术职务", max_length=50, blank=True)
+    new_social_stratum = models.CharField("新社会阶层类型", max_length=50, blank=True)
+    is_migrant_worker = models.BooleanField("是否农民工", default=False)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+    organization = models.ForeignKey(
+        "branches.Organization", verbose_name="所在党支部", on_delete=models.PROTECT,
+        related_name="members",
+    )
+    party_group = models.ForeignKey(
+        "branches.Organization", verbose_name="所在党小组", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="group_members",
+    )
+    household_registration = models.CharField("户籍所在地", max_length=100, blank=True)
+    residence = models.CharField("现居住地", max_length=100, blank=True)
+    membership_status = models.CharField(
+        "党籍状态", max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.NORMAL
+    )
+    is_lost_contact = models.BooleanField("是否失联党员", default=False)
+    lost_contact_reason = models.CharField(
+        "失去联系情形", max_length=2, choices=LostContactReason.choices, blank=True
+    )
+    lost_contact_since = models.DateField("失去联系日期", null=True, blank=True)
+    is_mobile = models.BooleanField("是否流动党员", default=False)
+    notes = models.TextField("备注", blank=True)
+    roll_state = models.CharField(
+        "在册状态", max_length=20, choices=RollState.choices, default=RollState.ON_ROLL
+    )
+    roll_state_on = models.DateField("状态变更日期", null=True, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党员"
+        ordering = ["name_pinyin", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=Q(roll_state="on_roll"),
+                name="unique_id_number_on_roll",
+                violation_error_message="该公民身份号码已登记为在册党员。",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["roll_state", "name_pinyin", "id"], name="member_roll_name"),
+            models.Index(fields=["id_number"], name="member_id_number"),
+            models.Index(fields=["phone"], name="member_phone"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def audit_scope_path(self):
+        return self.organization.path
+
+    @property
+    def masked_id(self):
+        return idcard.mask(self.id_number)
+
+    @property
+    def on_roll(self):
+        return self.roll_state == RollState.ON_ROLL
+
+    def save(self, *args, **kwargs):
+        self.id_number = idcard.normalize(self.id_number)
+        self.name = (self.name or "").strip()
+        self.name_pinyin = pinyin_key(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_pinyin", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        """The rules of a member record. Errors are keyed by field, in Chinese."""
+        errors = {}
+        today = datetime.date.today()
+        self.id_number = idcard.normalize(self.id_number)
+
+        problem = idcard.validate(self.id_number) if self.id_number else None
+        if problem:
+            errors["id_number"] = problem
+        elif self.id_number:
+            if self.birth_date and idcard.birth_date(self.id_number) != self.birth_date:
+                errors["birth_date"] = "出生日期与公民身份号码中的出生日期不一致。"
+            if self.gender and idcard.gender(self.id_number) != self.gender:
+                errors["gender"] = "性别与公民身份号码不一致（第17位奇数为男、偶数为女）。"
+
+        if self.birth_date and self.birth_date > today:
+            errors["birth_date"] = "出生日期不能晚于今天。"
+        if self.joined_on:
+            if self.joined_on > today:
+                errors["joined_on"] = "入党日期不能晚于今天。"
+            elif self.birth_date and self.joined_on <= self.birth_date:
+                errors["joined_on"] = "入党日期应晚于出生日期。"
+            elif self.birth_date and self.joined_on < add_years(self.birth_date, 18):
+                errors["joined_on"] = "入党时应年满十八周岁，请核对入党日期和出生日期。"
+
+        if self.category == Category.PROBATIONARY and self.full_member_on:
+            errors["full_member_on"] = "预备党员没有转正日期，请清空或把人员类别改为正式党员。"
+        if self.category == Category.FULL:
+            if not self.full_member_on:
+                errors["full_member_on"] = "正式党员请填写转正日期。"
+            elif self.full_member_on > today:
+                errors["full_member_on"] = "转正日期不能晚于今天。"
+            elif self.joined_on and self.full_member_on < add_years(self.joined_on, 1):
+                errors["full_member_on"] = "转正日期应不早于入党日期满一年（预备期为一年）。"
+
+        if self.is_lost_contact:
+            if not self.lost_contact_reason:
+                errors["lost_contact_reason"] = "失联党员请选择失去联系情形。"
+            if not self.lost_contact_since:
+                errors["lost_contact_since"] = "失联党员请填写失去联系日期。"
+            elif self.lost_contact_since > today:
+                errors["lost_contact_since"] = "失去联系日期不能晚于今天。"
+
+        org = self.organization if self.organization_id else None
+        if org is not None:
+            if org.kind not in (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMP_BRANCH):
+                errors["organization"] = "党员只能编入党支部（含联合党支部、临时党支部）。"
+            elif org.is_dissolved:
+                errors["organization"] = "该党支部已撤销，不能编入党员。"
+        if self.party_group_id and org is not None and self.party_group.parent_id != org.pk:
+            errors["party_group"] = "所选党小组不属于该党支部。"
+        if self.phone and not (self.phone.isdigit() and len(self.phone) == 11 and self.phone.startswith("1")):
+            errors["phone"] = "手机号码应为以1开头的11位数字。"
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,128 @@
+"""The roster (党员名册): its columns, its filters, and the one scoped queryset behind the page,
+the Excel file and the PDF."""
+
+from django import forms
+from django.db.models import Q
+
+from branches.choices import OrgCategory
+from branches.models import Organization
+from core.documents import Column, Register
+
+from .choices import Category, JobCategory, RollState
+from .models import Member
+
+COLUMNS = [
+    Column("seq", "序号", None, 5),
+    Column("name", "姓名", lambda m: m.name, 8, sort="name_pinyin"),
+    Column("gender", "性别", lambda m: m.gender, 4.5, sort="gender"),
+    Column("ethnicity", "民族", lambda m: m.ethnicity, 6, default=False),
+    Column("birth_date", "出生日期", lambda m: m.birth_date, 11, sort="birth_date"),
+    Column("id_number", "公民身份号码", lambda m: m.id_number, 20, screen=lambda m: m.masked_id),
+    Column("native_place", "籍贯", lambda m: m.native_place, 8, default=False),
+    Column("education", "学历", lambda m: m.get_education_display(), 8, sort="education", default=False),
+    Column("degree", "学位", lambda m: m.get_degree_display() if m.degree else "", 5, default=False),
+    Column("category", "人员类别", lambda m: m.get_category_display(), 8, sort="category"),
+    Column("joined_on", "入党日期", lambda m: m.joined_on, 11, sort="joined_on"),
+    Column("full_member_on", "转正日期", lambda m: m.full_member_on, 11, sort="full_member_on", default=False),
+    Column("job_category", "工作岗位", lambda m: m.get_job_category_display(), 10, sort="job_category"),
+    Column("work_unit", "工作单位及职务", lambda m: " ".join(filter(None, [m.work_unit, m.post])), 16,
+           default=False),
+    Column("tech_title", "从事专业技术职务", lambda m: m.tech_title, 10, default=False),
+    Column("new_social_stratum", "新社会阶层类型", lambda m: m.new_social_stratum, 10, default=False),
+    Column("is_migrant_worker", "是否农民工", lambda m: m.is_migrant_worker, 6, default=False),
+    Column("phone", "手机号码", lambda m: m.phone, 12.5),
+    Column("branch", "所在党支部", lambda m: m.organization.name, 18, sort="organization__path"),
+    Column("household_registration", "户籍所在地", lambda m: m.household_registration, 14, default=False),
+    Column("residence", "现居住地", lambda m: m.residence, 14, default=False),
+    Column("membership_status", "党籍状态", lambda m: m.get_membership_status_display(), 7, default=False),
+    Column("is_lost_contact", "是否失联党员", lambda m: m.is_lost_contact, 6, default=False),
+    Column("lost_contact_reason", "失去联系情形",
+           lambda m: m.get_lost_contact_reason_display() if m.lost_contact_reason else "", 10, default=False),
+    Column("lost_contact_since", "失去联系日期", lambda m: m.lost_contact_since, 11, default=False),
+    Column("is_mobile", "是否流动党员", lambda m: m.is_mobile, 6, default=False),
+    Column("notes", "备注", lambda m: m.notes, 12, default=False),
+]
+COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
+SORTS = {c.key: c.sort for c in COLUMNS if c.sort}
+DEFAULT_SORT = "branch"
+PAGE_SIZE = 50
+
+YES_NO = [("", "全部"), ("yes", "是"), ("no", "否")]
+
+
+class RosterFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=50,
+                        widget=forms.TextInput(attrs={"placeholder": "姓名、身份证号或手机号"}))
+    org = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.none(), required=False,
+                                 empty_label="全部（含下级）",
+                                 error_messages={"invalid_choice": "所选党组织不存在或不在您的管理范围内。"})
+    category = forms.ChoiceField(label="人员类别", choices=[("", "全部"), *Category.choices], required=False)
+    job = forms.ChoiceField(label="工作岗位", choices=[("", "全部"), *JobCategory.choices], required=False)
+    org_category = forms.ChoiceField(label="党组织类别", choices=[("", "全部"), *OrgCategory.choices],
+                                     required=False)
+    mobile = forms.ChoiceField(label="流动党员", choices=YES_NO, required=False)
+    lost = forms.ChoiceField(label="失联党员", choices=YES_NO, required=False)
+    state = forms.ChoiceField(label="在册状态", choices=[*RollState.choices, ("all", "全部")], required=False)
+    sort = forms.CharField(required=False)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = Organization.objects.visible_to(user).active()
+        self.user = user
+
+    def clean_sort(self):
+        """Only whitelisted keys; a leading '-' sorts descending."""
+        sort = self.cleaned_data.get("sort") or DEFAULT_SORT
+        if sort.lstrip("-") not in SORTS:
+            return DEFAULT_SORT
+        return sort
+
+
+def ordering(sort):
+    desc = sort.startswith("-")
+    field = SORTS[sort.lstrip("-")]
+    return [f"-{field}" if desc else field, "-pk" if desc else "pk"]
+
+
+def filter_members(user, data):
+    """(queryset, form): the members `user` may see, filtered by `data` (a GET QueryDict or dict).
+
+    An invalid filter value does not widen the list: the form reports it and the list is empty
+    only for the wrong field's part (an unknown organization gives no rows, never all rows)."""
+    form = RosterFilterForm(user, data or None)
+    qs = Member.objects.visible_to(user).select_related("organization")
+    valid = form.is_valid() if data else True
+    cd = form.cleaned_data if data else {}
+    if data and not valid:
+        if "org" in form.errors:
+            return qs.none(), form
+        cd = {k: v for k, v in form.cleaned_data.items()}
+    state = cd.get("state") or RollState.ON_ROLL
+    if state != "all":
+        qs = qs.filter(roll_state=state)
+    q = (cd.get("q") or "").strip()
+    if q:
+        if q.rstrip("xX").isdigit():
+            qs = qs.filter(Q(id_number__contains=q.upper()) | Q(phone__contains=q))
+        else:
+            qs = qs.filter(name__contains=q)
+    if cd.get("org"):
+        qs = qs.filter(organization__path__startswith=cd["org"].path)
+    if cd.get("category"):
+        qs = qs.filter(category=cd["category"])
+    if cd.get("job"):
+        qs = qs.filter(job_category=cd["job"])
+    if cd.get("org_category"):
+        qs = qs.filter(organization__category=cd["org_category"])
+    for key, field in (("mobile", "is_mobile"), ("lost", "is_lost_contact")):
+        if cd.get(key):
+            qs = qs.filter(**{field: cd[key] == "yes"})
+    sort = cd.get("sort") or DEFAULT_SORT
+    return qs.order_by(*ordering(sort)), form
+
+
+def roster_document(user, form, columns):
+    """The roster's frame: its unit line names the filtered organization, else the user's own."""
+    org = form.cleaned_data.get("org") if form.is_bound and form.is_valid() else None
+    org = org or user.organization
+    return Register(title="党员名册", columns=columns, unit_name=org.name if org else "")

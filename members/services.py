@@ -1,0 +1,112 @@
+"""Member records: create, edit, move between branches, change roll state. Every change audited."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from core import audit
+
+from .choices import RollState
+from .models import Member
+
+AUDIT_FIELDS = [
+    "name", "gender", "ethnicity", "birth_date", "id_number", "native_place", "education", "degree",
+    "category", "joined_on", "full_member_on", "job_category", "work_unit", "post", "tech_title",
+    "new_social_stratum", "is_migrant_worker", "phone", "organization", "party_group",
+    "household_registration", "residence", "membership_status", "is_lost_contact",
+    "lost_contact_reason", "lost_contact_since", "is_mobile", "notes", "roll_state", "roll_state_on",
+]
+
+DUPLICATE_ID = "该公民身份号码已登记为在册党员，请核对；如是组织关系转入，请先由原党支部办理转出。"
+
+
+def _check_unique_id(member):
+    clash = Member.objects.on_roll().filter(id_number=member.id_number).exclude(pk=member.pk)
+    if member.on_roll and clash.exists():
+        raise ValidationError({"id_number": DUPLICATE_ID})
+
+
+def _save(member):
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:  # a concurrent save slipped past the check
+        raise ValidationError({"id_number": DUPLICATE_ID}) from exc
+
+
+@transaction.atomic
+def create_member(user, member, reason=""):
+    member.full_clean()
+    _check_unique_id(member)
+    _save(member)
+    audit.record(user, member, audit.Action.CREATE, before={}, after=audit.snapshot(member, AUDIT_FIELDS),
+                 reason=reason)
+    return member
+
+
+@transaction.atomic
+def update_member(user, member, reason=""):
+    """Save an edited member (a form's instance); the before values come from the database."""
+    old = Member.objects.select_for_update().select_related("organization", "party_group").get(pk=member.pk)
+    if old.organization_id != member.organization_id:
+        raise ValidationError({"organization": "调整所在党支部请使用“转移”操作并填写理由。"})
+    if old.roll_state != member.roll_state:
+        raise ValidationError({"roll_state": "变更在册状态请使用“状态变更”操作。"})
+    member.full_clean()
+    _check_unique_id(member)
+    _save(member)
+    before, after = audit.snapshot(old, AUDIT_FIELDS), audit.snapshot(member, AUDIT_FIELDS)
+    if before != after:
+        audit.record(user, member, audit.Action.UPDATE, before=before, after=after, reason=reason)
+    return member
+
+
+@transaction.atomic
+def move_member(user, member, branch, reason, party_group=None):
+    """Move a member to another branch of the county: one action, with a reason."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写转移理由。"})
+    member = Member.objects.select_for_update().select_related("organization", "party_group").get(pk=member.pk)
+    if not member.on_roll:
+        raise ValidationError("只有在册党员可以转移。")
+    if branch.pk == member.organization_id:
+        raise ValidationError({"branch": "新党支部与原党支部相同。"})
+    fields = ["organization", "party_group"]
+    before = audit.snapshot(member, fields)
+    member.organization = branch
+    member.party_group = party_group
+    member.full_clean()
+    member.save(update_fields=fields)
+    audit.record(user, member, audit.Action.MOVE, before=before, after=audit.snapshot(member, fields),
+                 reason=reason)
+    return member
+
+
+# Which roll states may follow which. 在册 ↔ the others; a deceased member stays deceased.
+ROLL_TRANSITIONS = {
+    RollState.ON_ROLL: (RollState.TRANSFERRED_OUT, RollState.REMOVED, RollState.DECEASED),
+    RollState.TRANSFERRED_OUT: (RollState.ON_ROLL,),
+    RollState.REMOVED: (RollState.ON_ROLL,),
+    RollState.DECEASED: (),
+}
+
+
+@transaction.atomic
+def change_roll_state(user, member, new_state, on_date, reason):
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写变更理由。"})
+    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    new_state = RollState(new_state)
+    if new_state not in ROLL_TRANSITIONS[RollState(member.roll_state)]:
+        raise ValidationError(
+            {"roll_state": f"不能从“{member.get_roll_state_display()}”变更为“{new_state.label}”。"}
+        )
+    fields = ["roll_state", "roll_state_on"]
+    before = audit.snapshot(member, fields)
+    member.roll_state = new_state
+    member.roll_state_on = on_date
+    if new_state == RollState.ON_ROLL:
+        _check_unique_id(member)
+    member.save(update_fields=fields)
+    audit.record(user, member, audit.Action.STATE, before=before, after=audit.snapshot(member, fields),
+                 reason=reason)
+    return member

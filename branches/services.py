@@ -59,7 +59,8 @@ def _path_for(org, parent):
 
 
 @transaction.atomic
-def create_organization(user, *, officers=(), **fields):
+def create_organization(user, *, officers=None, **fields):
+    """Create an organization (and its leading body, [(post, name, phone)]) in one transaction."""
     org = Organization(**fields)
     check_parent(org.kind, org.parent)
     org.full_clean(exclude=["path"])
@@ -69,11 +70,13 @@ def create_organization(user, *, officers=(), **fields):
     org.depth = org.parent.depth + 1 if org.parent else 0
     org.save(update_fields=["path", "depth"])
     audit.record(user, org, audit.Action.CREATE, before={}, after=audit.snapshot(org, AUDIT_FIELDS))
+    if officers:
+        replace_officers(user, org, officers)
     return org
 
 
 @transaction.atomic
-def update_organization(user, org, *, reason="", **fields):
+def update_organization(user, org, *, officers=None, reason="", **fields):
     """Edit the organization's own fields (not its place in the tree: see move_organization)."""
     org = Organization.objects.select_for_update().get(pk=org.pk)
     before = audit.snapshot(org, AUDIT_FIELDS)
@@ -85,6 +88,8 @@ def update_organization(user, org, *, reason="", **fields):
     after = audit.snapshot(org, AUDIT_FIELDS)
     if before != after:
         audit.record(user, org, audit.Action.UPDATE, before=before, after=after, reason=reason)
+    if officers is not None:
+        replace_officers(user, org, officers)
     return org
 
 
@@ -148,3 +153,34 @@ def replace_officers(user, org, officers):
     after = {"班子成员": "；".join(str(o) for o in org.officers.all())}
     if before != after:
         audit.record(user, org, audit.Action.UPDATE, changes={"班子成员": [before["班子成员"], after["班子成员"]]})
+
+
+# Other apps register per-organization counts shown in the tree, e.g. members on the roll:
+#   register_counter("党员", lambda orgs: {org_id: n, ...})
+_counters = []
+
+
+def register_counter(label, count_by_org):
+    _counters.append((label, count_by_org))
+
+
+def tree(orgs):
+    """Nest `orgs` (a scoped queryset) into nodes (org, counts, children); counts are rolled up
+    the subtree, so a committee shows the members of all its branches."""
+    orgs = list(orgs.order_by("path"))
+    by_id = {o.pk: o for o in orgs}
+    by_path = {o.path: o for o in orgs}
+    totals = {o.pk: dict.fromkeys((label for label, _ in _counters), 0) for o in orgs}
+    for label, count_by_org in _counters:
+        for org_id, n in count_by_org(list(by_id)).items():
+            segments = by_id[org_id].path.split(".")[:-1]
+            for i in range(1, len(segments) + 1):
+                ancestor = by_path.get(".".join(segments[:i]) + ".")
+                if ancestor is not None:
+                    totals[ancestor.pk][label] += n
+    nodes = {o.pk: {"org": o, "counts": totals[o.pk], "children": []} for o in orgs}
+    roots = []
+    for o in orgs:
+        parent = nodes.get(o.parent_id)
+        (parent["children"] if parent else roots).append(nodes[o.pk])
+    return roots, [label for label, _ in _counters]

@@ -81,9 +81,9 @@ def pick_columns(all_columns, keys):
 
 
 def screen_rows(columns, objects, start=1):
-    """[(obj, [cell, ...])] for the HTML table."""
+    """[(obj, [(column, cell), ...])] for the HTML table."""
     return [
-        (obj, [c.screen_value(obj, start + i) for c in columns]) for i, obj in enumerate(objects)
+        (obj, [(c, c.screen_value(obj, start + i)) for c in columns]) for i, obj in enumerate(objects)
     ]
 
 

@@ -1,0 +1,63 @@
+from django import forms
+
+from core.forms import DateInput, ServiceErrorsMixin
+
+from .choices import OfficerPost
+from .models import Organization
+
+
+class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "category", "sector", "parent", "established_on", "phone", "address"]
+        widgets = {"established_on": DateInput()}
+
+    def __init__(self, *args, user, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Organization.objects.visible_to(user).active()
+        self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
+        if self.instance.pk:
+            # The place in the tree changes only through 调整隶属关系 (move), with a reason.
+            del self.fields["parent"]
+            if self.instance.kind not in kinds:
+                del self.fields["kind"]
+
+
+class MoveForm(ServiceErrorsMixin, forms.Form):
+    parent = forms.ModelChoiceField(
+        label="新的上级党组织", queryset=Organization.objects.none(),
+        error_messages={"invalid_choice": "所选党组织不存在或不在您的管理范围内。",
+                        "required": "请选择新的上级党组织。"},
+    )
+    reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请填写调整理由。"})
+
+    def __init__(self, *args, user, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = (
+            Organization.objects.visible_to(user).active().exclude(path__startswith=org.path)
+        )
+
+
+class DissolveForm(ServiceErrorsMixin, forms.Form):
+    dissolved_on = forms.DateField(label="撤销日期", widget=DateInput(),
+                                   error_messages={"required": "请填写撤销日期。", "invalid": "日期格式应为 2026-11-27。"})
+    reason = forms.CharField(label="撤销理由（如上级批复文号）", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请填写撤销理由。"})
+
+
+class OfficerForm(forms.Form):
+    post = forms.ChoiceField(label="职务", choices=[("", "—"), *OfficerPost.choices], required=False)
+    name = forms.CharField(label="姓名", max_length=50, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+    def clean(self):
+        cd = super().clean()
+        if cd.get("name") and not cd.get("post"):
+            self.add_error("post", "请选择职务。")
+        if cd.get("post") and not cd.get("name"):
+            self.add_error("name", "请填写姓名。")
+        return cd
+
+
+OfficerFormSet = forms.formset_factory(OfficerForm, extra=2, max_num=15)

@@ -1,0 +1,134 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts import permissions
+from core import audit
+
+from . import services
+from .forms import DissolveForm, MoveForm, OfficerFormSet, OrganizationForm
+from .models import Organization
+
+
+def _visible(request):
+    return Organization.objects.visible_to(request.user)
+
+
+def org_tree(request):
+    orgs = _visible(request)
+    show_dissolved = request.GET.get("dissolved") == "1"
+    if not show_dissolved:
+        orgs = orgs.active()
+    roots, labels = services.tree(orgs)
+    return render(request, "branches/tree.html", {
+        "roots": roots, "labels": labels, "show_dissolved": show_dissolved,
+        "can_create": bool(permissions.creatable_kinds(request.user)),
+    })
+
+
+def org_detail(request, pk):
+    org = get_object_or_404(_visible(request).select_related("parent"), pk=pk)
+    scope_root = request.user.scope_path or ""
+    ancestors = [a for a in org.ancestors() if a.path.startswith(scope_root)]
+    return render(request, "branches/detail.html", {
+        "org": org,
+        "ancestors": ancestors,
+        "officers": org.officers.all(),
+        "children": org.children.order_by("is_dissolved", "path"),
+        "dependents": services.dependents(org),
+        "history": audit.history(org)[:100],
+        "can_edit": permissions.can_edit_org(request.user, org),
+        "can_restructure": permissions.can_restructure_org(request.user, org),
+        "can_add_child": bool(permissions.creatable_kinds(request.user)) and not org.is_dissolved,
+    })
+
+
+def _officer_rows(formset):
+    return [
+        (f.cleaned_data["post"], f.cleaned_data["name"], f.cleaned_data.get("phone", ""))
+        for f in formset.forms
+        if f.cleaned_data.get("name")
+    ]
+
+
+def org_create(request):
+    kinds = permissions.creatable_kinds(request.user)
+    if not kinds:
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("parent"):
+        parent = get_object_or_404(_visible(request), pk=request.GET["parent"])
+        initial = {"parent": parent, "category": parent.category, "sector": parent.sector}
+    form = OrganizationForm(request.POST or None, initial=initial, user=request.user, kinds=kinds)
+    formset = OfficerFormSet(request.POST or None, prefix="officers")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            org = services.create_organization(request.user, officers=_officer_rows(formset),
+                                               **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"已新建“{org.name}”。")
+            return redirect("branches:detail", org.pk)
+    return render(request, "branches/form.html", {"form": form, "formset": formset, "title": "新建党组织"})
+
+
+def org_edit(request, pk):
+    org = get_object_or_404(_visible(request), pk=pk)
+    if not permissions.can_edit_org(request.user, org) or org.is_dissolved:
+        raise PermissionDenied
+    kinds = permissions.creatable_kinds(request.user)
+    form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=org.pk),
+                            user=request.user, kinds=kinds)
+    initial = [{"post": o.post, "name": o.name, "phone": o.phone} for o in org.officers.all()]
+    formset = OfficerFormSet(request.POST or None, prefix="officers", initial=initial)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.update_organization(request.user, org, officers=_officer_rows(formset), **fields)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "修改已保存。")
+            return redirect("branches:detail", org.pk)
+    return render(request, "branches/form.html", {
+        "form": form, "formset": formset, "org": org, "title": f"编辑：{org.name}",
+    })
+
+
+def org_move(request, pk):
+    org = get_object_or_404(_visible(request), pk=pk)
+    if not permissions.can_restructure_org(request.user, org) or org.is_dissolved:
+        raise PermissionDenied
+    form = MoveForm(request.POST or None, user=request.user, org=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_organization(request.user, org, form.cleaned_data["parent"], form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"已将“{org.name}”调整到“{form.cleaned_data['parent'].name}”之下。")
+            return redirect("branches:detail", org.pk)
+    return render(request, "branches/action.html", {
+        "form": form, "org": org, "title": f"调整隶属关系：{org.name}", "submit": "确认调整",
+    })
+
+
+def org_dissolve(request, pk):
+    org = get_object_or_404(_visible(request), pk=pk)
+    if not permissions.can_restructure_org(request.user, org) or org.is_dissolved:
+        raise PermissionDenied
+    form = DissolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dissolve_organization(request.user, org, form.cleaned_data["dissolved_on"],
+                                           form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"“{org.name}”已撤销，历史记录保留。")
+            return redirect("branches:detail", org.pk)
+    return render(request, "branches/action.html", {
+        "form": form, "org": org, "title": f"撤销党组织：{org.name}", "submit": "确认撤销", "danger": True,
+        "dependents": services.dependents(org),
+    })

@@ -1,0 +1,87 @@
+"""A small county shared by the whole suite: two committees, sibling branches, members, one user
+per role (and a secretary of a sibling branch, to prove scoping)."""
+
+import datetime
+import itertools
+from types import SimpleNamespace
+
+import pytest
+
+from accounts.models import Role, User
+from branches import services as org_services
+from branches.choices import OrgCategory, OrgKind, Sector
+from members import idcard
+from members.choices import Category, JobCategory
+from members.models import Member
+
+PASSWORD = "test-pass-123"
+_serial = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings, tmp_path):
+    """Tests run background tasks at once, and keep their files in a temporary folder."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_id(birth, female=False, region="320981"):
+    """A valid 18-character citizen ID for `birth` (unique per call)."""
+    seq = next(_serial) % 500
+    order = seq * 2 + (0 if female else 1)
+    first17 = f"{region}{birth:%Y%m%d}{order:03d}"
+    return first17 + idcard.check_digit(first17)
+
+
+def make_member(branch, name="张三", *, birth=datetime.date(1980, 5, 1), joined=datetime.date(2005, 7, 1),
+                female=False, **fields):
+    m = Member(
+        name=name, gender="女" if female else "男", birth_date=birth, id_number=make_id(birth, female),
+        category=Category.FULL, joined_on=joined, full_member_on=joined.replace(year=joined.year + 1),
+        job_category=JobCategory.FARMER, organization=branch, phone="13800000000",
+        **fields,
+    )
+    m.full_clean()
+    m.save()
+    return m
+
+
+def make_org(name, kind, parent, category=OrgCategory.RURAL, sector=Sector.RURAL):
+    return org_services.create_organization(
+        None, name=name, kind=kind, parent=parent, category=category, sector=sector
+    )
+
+
+def make_user(username, role, org, **extra):
+    user = User.objects.create_user(username, password=PASSWORD, role=role, organization=org,
+                                    display_name=username, **extra)
+    return User.objects.select_related("organization").get(pk=user.pk)
+
+
+@pytest.fixture
+def county(db):
+    """The tree:
+    X县委
+      ├ 城关镇党委 ── 东街村党支部 (张东一, 张东二, 党小组 东街村第一党小组), 西街村党支部 (李西一)
+      └ 青山乡党委 ── 山口村党支部 (王山一)
+    """
+    c = SimpleNamespace()
+    c.root = make_org("X县委", OrgKind.COUNTY, None, OrgCategory.PARTY_GOVERNMENT, Sector.GOVERNMENT)
+    c.town = make_org("城关镇党委", OrgKind.COMMITTEE, c.root)
+    c.other_town = make_org("青山乡党委", OrgKind.COMMITTEE, c.root)
+    c.east = make_org("东街村党支部", OrgKind.BRANCH, c.town)
+    c.west = make_org("西街村党支部", OrgKind.BRANCH, c.town)
+    c.hill = make_org("山口村党支部", OrgKind.BRANCH, c.other_town)
+    c.east_group = make_org("东街村第一党小组", OrgKind.GROUP, c.east)
+    c.east1 = make_member(c.east, "张东一", party_group=c.east_group)
+    c.east2 = make_member(c.east, "张东二", female=True, birth=datetime.date(1990, 3, 8),
+                          joined=datetime.date(2015, 6, 30))
+    c.west1 = make_member(c.west, "李西一")
+    c.hill1 = make_member(c.hill, "王山一")
+    c.admin = make_user("county", Role.COUNTY_ADMIN, c.root)
+    c.committee = make_user("committee", Role.COMMITTEE, c.town)
+    c.other_committee = make_user("committee2", Role.COMMITTEE, c.other_town)
+    c.secretary = make_user("secretary", Role.BRANCH_SECRETARY, c.east)
+    c.sibling_secretary = make_user("secretary2", Role.BRANCH_SECRETARY, c.west)
+    c.cadre = make_user("cadre", Role.TRACKING_CADRE, c.east)
+    return c

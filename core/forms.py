@@ -1,0 +1,28 @@
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+class ServiceErrorsMixin:
+    """Lets a form take a model's or a service's ValidationError whole: errors for fields the form
+    shows go next to them, errors for fields it does not show go to the summary at the top."""
+
+    def add_error(self, field, error):
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            remapped = {}
+            for name, errors in error.error_dict.items():
+                key = name if name in self.fields else NON_FIELD_ERRORS
+                remapped.setdefault(key, []).extend(errors)
+            error = remapped
+        super().add_error(field, error)
+
+    def add_service_error(self, exc):
+        self.add_error(None, exc if hasattr(exc, "error_dict") else ValidationError(exc.messages))
+
+
+class DateInput(forms.DateInput):
+    """A native date picker; the value shows as 2026-11-27."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

@@ -1,0 +1,26 @@
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from .choices import Category
+from .models import Member
+
+
+def members_panel(request):
+    """Counts of the members in the user's scope, each a link to the filtered roster."""
+    qs = Member.objects.visible_to(request.user).on_roll()
+    c = qs.aggregate(
+        total=Count("pk"),
+        probationary=Count("pk", filter=Q(category=Category.PROBATIONARY)),
+        mobile=Count("pk", filter=Q(is_mobile=True)),
+        lost=Count("pk", filter=Q(is_lost_contact=True)),
+    )
+    roster = reverse("members:roster")
+    return {
+        "title": "党员队伍",
+        "items": [
+            ("在册党员", c["total"], roster),
+            ("预备党员", c["probationary"], f"{roster}?category=probationary"),
+            ("流动党员", c["mobile"], f"{roster}?mobile=yes"),
+            ("失联党员", c["lost"], f"{roster}?lost=yes"),
+        ],
+    }

@@ -1,0 +1,110 @@
+import datetime
+
+from django import forms
+
+from branches.choices import OrgKind
+from branches.models import Organization
+from core.forms import DateInput, ServiceErrorsMixin
+
+from . import idcard
+from .choices import RollState
+from .models import Member
+from .services import DUPLICATE_ID, ROLL_TRANSITIONS
+
+FIELDSETS = [
+    ("基本信息", ["name", "gender", "ethnicity", "birth_date", "id_number", "native_place", "education",
+                  "degree"]),
+    ("党籍信息", ["category", "joined_on", "full_member_on", "organization", "party_group",
+                  "membership_status"]),
+    ("工作与联系", ["job_category", "work_unit", "post", "tech_title", "new_social_stratum",
+                    "is_migrant_worker", "phone", "household_registration", "residence"]),
+    ("流动与失联", ["is_mobile", "is_lost_contact", "lost_contact_reason", "lost_contact_since"]),
+    ("其他", ["notes", "reason"]),
+]
+DATE_FIELDS = ["birth_date", "joined_on", "full_member_on", "lost_contact_since"]
+
+
+def visible_branches(user):
+    return Organization.objects.visible_to(user).active().branches()
+
+
+def visible_groups(user):
+    return Organization.objects.visible_to(user).active().filter(kind=OrgKind.GROUP)
+
+
+class MemberForm(ServiceErrorsMixin, forms.ModelForm):
+    reason = forms.CharField(label="修改说明（选填）", required=False, max_length=200)
+
+    class Meta:
+        model = Member
+        fields = [f for _, names in FIELDSETS for f in names if f != "reason"]
+        widgets = {
+            **{name: DateInput() for name in DATE_FIELDS},
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "id_number": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 18}),
+            "phone": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 11}),
+        }
+        error_messages = {
+            "organization": {"invalid_choice": "所选党支部不存在或不在您的管理范围内。"},
+            "party_group": {"invalid_choice": "所选党小组不存在或不在您的管理范围内。"},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "organization" in self.fields:
+            self.fields["organization"].queryset = visible_branches(user)
+            self.fields["organization"].empty_label = "请选择党支部"
+        self.fields["party_group"].queryset = visible_groups(user)
+        if self.instance.pk:
+            # Moving to another branch is its own action, with a reason.
+            del self.fields["organization"]
+            self.fields["party_group"].queryset = visible_groups(user).filter(parent=self.instance.organization_id)
+        for name in DATE_FIELDS:
+            self.fields[name].error_messages["invalid"] = "日期格式应为 2026-11-27。"
+
+    def fieldsets(self):
+        return [(title, [self[n] for n in names if n in self.fields]) for title, names in FIELDSETS]
+
+    def clean_id_number(self):
+        value = idcard.normalize(self.cleaned_data.get("id_number"))
+        problem = idcard.validate(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        clash = Member.objects.on_roll().filter(id_number=value).exclude(pk=self.instance.pk)
+        if self.instance.roll_state == RollState.ON_ROLL and clash.exists():
+            raise forms.ValidationError(DUPLICATE_ID)
+        return value
+
+
+class MoveMemberForm(ServiceErrorsMixin, forms.Form):
+    branch = forms.ModelChoiceField(
+        label="转入党支部", queryset=Organization.objects.none(), empty_label="请选择党支部",
+        error_messages={"invalid_choice": "所选党支部不存在或不在您的管理范围内。",
+                        "required": "请选择转入的党支部。"},
+    )
+    reason = forms.CharField(label="转移理由", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请填写转移理由。"})
+
+    def __init__(self, *args, user, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = visible_branches(user).exclude(pk=member.organization_id)
+
+
+class RollStateForm(ServiceErrorsMixin, forms.Form):
+    roll_state = forms.ChoiceField(label="新的在册状态", error_messages={"invalid_choice": "不能变更为所选状态。"})
+    on_date = forms.DateField(label="变更日期", widget=DateInput(), initial=datetime.date.today,
+                              error_messages={"required": "请填写变更日期。", "invalid": "日期格式应为 2026-11-27。"})
+    reason = forms.CharField(label="变更理由（如转出介绍信编号、处分决定文号）",
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请填写变更理由。"})
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ROLL_TRANSITIONS[RollState(member.roll_state)]
+        self.fields["roll_state"].choices = [(s.value, s.label) for s in allowed]
+
+    def clean_on_date(self):
+        d = self.cleaned_data["on_date"]
+        if d > datetime.date.today():
+            raise forms.ValidationError("变更日期不能晚于今天。")
+        return d

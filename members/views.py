@@ -1,0 +1,144 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts import permissions
+from core import audit, exports
+from core.documents import pick_columns, screen_rows
+from core.views import notify_queued
+
+from . import services
+from .exports import params_from_request
+from .forms import MemberForm, MoveMemberForm, RollStateForm
+from .models import Member
+from .roster import COLUMNS, PAGE_SIZE, SORTS, filter_members
+
+
+def _visible(request):
+    return Member.objects.visible_to(request.user).select_related("organization", "party_group")
+
+
+def _page(request, qs):
+    paginator = Paginator(qs, PAGE_SIZE)
+    raw = request.GET.get("page") or "1"
+    try:
+        return paginator.page(raw)
+    except PageNotAnInteger:
+        messages.warning(request, f"页码“{raw[:20]}”不是数字，已显示第1页。")
+        return paginator.page(1)
+    except EmptyPage:
+        last = paginator.num_pages
+        messages.warning(request, f"页码超出范围（共{last}页），已显示第{last}页。")
+        return paginator.page(last)
+
+
+def roster(request):
+    qs, form = filter_members(request.user, request.GET)
+    columns = pick_columns(COLUMNS, request.GET.getlist("columns"))
+    page = _page(request, qs)
+    sort = form.cleaned_data.get("sort", "") if form.is_bound and form.is_valid() else ""
+    return render(request, "members/roster.html", {
+        "form": form,
+        "page": page,
+        "rows": screen_rows(columns, page.object_list, start=page.start_index()),
+        "columns": columns,
+        "all_columns": COLUMNS,
+        "chosen": {c.key for c in columns},
+        "sortable": set(SORTS),
+        "sort": sort,
+        "can_edit": permissions.can_edit_members(request.user),
+    })
+
+
+def roster_export(request, fmt):
+    response, job = exports.start(request.user, "roster", fmt, params_from_request(request))
+    if job is not None:
+        notify_queued(request, job)
+        return redirect("downloads")
+    return response
+
+
+def member_detail(request, pk):
+    member = get_object_or_404(_visible(request), pk=pk)
+    return render(request, "members/detail.html", {
+        "member": member,
+        "show_full_id": permissions.can_edit_members(request.user),
+        "history": audit.history(member)[:200],
+        "can_edit": permissions.can_edit_members(request.user) and member.on_roll,
+        "can_change_state": permissions.can_edit_members(request.user),
+    })
+
+
+def _require_editor(request):
+    if not permissions.can_edit_members(request.user):
+        raise PermissionDenied
+
+
+def member_create(request):
+    _require_editor(request)
+    initial = {}
+    if request.GET.get("org"):
+        initial["organization"] = request.GET["org"]
+    form = MemberForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.create_member(request.user, form.instance, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"已登记党员“{member.name}”。")
+            return redirect("members:detail", member.pk)
+    return render(request, "members/form.html", {"form": form, "title": "登记党员"})
+
+
+def member_edit(request, pk):
+    _require_editor(request)
+    member = get_object_or_404(_visible(request), pk=pk)
+    if not member.on_roll:
+        raise PermissionDenied
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_member(request.user, form.instance, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "修改已保存。")
+            return redirect("members:detail", member.pk)
+    return render(request, "members/form.html", {"form": form, "member": member, "title": f"编辑：{member.name}"})
+
+
+def member_move(request, pk):
+    _require_editor(request)
+    member = get_object_or_404(_visible(request), pk=pk)
+    form = MoveMemberForm(request.POST or None, user=request.user, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_member(request.user, member, form.cleaned_data["branch"], form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"已将“{member.name}”转入“{form.cleaned_data['branch'].name}”。")
+            return redirect("members:detail", member.pk)
+    return render(request, "members/action.html", {
+        "form": form, "member": member, "title": f"转移党支部：{member.name}", "submit": "确认转移",
+    })
+
+
+def member_state(request, pk):
+    _require_editor(request)
+    member = get_object_or_404(_visible(request), pk=pk)
+    form = RollStateForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            services.change_roll_state(request.user, member, cd["roll_state"], cd["on_date"], cd["reason"])
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "在册状态已变更。")
+            return redirect("members:detail", member.pk)
+    return render(request, "members/action.html", {
+        "form": form, "member": member, "title": f"变更在册状态：{member.name}", "submit": "确认变更",
+    })

@@ -1,0 +1,35 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", function () {
+  // Phone: the sidebar collapses behind a menu button.
+  var toggle = document.querySelector("[data-menu-toggle]");
+  var sidebar = document.getElementById("sidebar");
+  if (toggle && sidebar) {
+    toggle.addEventListener("click", function () {
+      var open = sidebar.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  // Phone: the filters collapse behind a button.
+  document.querySelectorAll("[data-filter-toggle]").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      var box = document.getElementById(btn.getAttribute("aria-controls"));
+      var open = box.classList.toggle("open");
+      btn.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  });
+  // 我的下载: poll the jobs still being built and show their progress.
+  document.querySelectorAll("[data-job-status]").forEach(function (row) {
+    var url = row.getAttribute("data-job-status");
+    var bar = row.querySelector("progress");
+    var label = row.querySelector("[data-job-label]");
+    function poll() {
+      fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (job) {
+        if (bar) { bar.value = job.percent; }
+        if (label) { label.textContent = job.status_display + "（" + job.percent + "%）"; }
+        if (job.status === "done" || job.status === "failed") { window.location.reload(); }
+        else { setTimeout(poll, 2000); }
+      }).catch(function () { setTimeout(poll, 5000); });
+    }
+    setTimeout(poll, 1500);
+  });
+});

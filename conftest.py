@@ -23,12 +23,14 @@ def _tasks_run_immediately(settings, tmp_path):
     """Tests run background tasks at once, and keep their files in a temporary folder."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_id(birth, female=False, region="320981"):
     """A valid 18-character citizen ID for `birth` (unique per call)."""
-    seq = next(_serial) % 500
-    order = seq * 2 + (0 if female else 1)
+    seq = next(_serial)
+    order = (seq % 500) * 2 + (0 if female else 1)
+    region = f"{int(region) + seq // 500:06d}"
     first17 = f"{region}{birth:%Y%m%d}{order:03d}"
     return first17 + idcard.check_digit(first17)
 
@@ -85,3 +87,25 @@ def county(db):
     c.sibling_secretary = make_user("secretary2", Role.BRANCH_SECRETARY, c.west)
     c.cadre = make_user("cadre", Role.TRACKING_CADRE, c.east)
     return c
+
+
+SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂"
+
+
+def bulk_members(branch, n, start=0):
+    """n valid members in `branch`, created in one query (names 赵伟0001 …)."""
+    from members.models import pinyin_key
+
+    rows = []
+    for i in range(start, start + n):
+        birth = datetime.date(1960 + i % 40, 1 + i % 12, 1 + i % 28)
+        name = f"{SURNAMES[i % len(SURNAMES)]}{GIVEN[i % len(GIVEN)]}{i:04d}"
+        joined = datetime.date(birth.year + 25, 7, 1)
+        rows.append(Member(
+            name=name, name_pinyin=pinyin_key(name), gender="男", birth_date=birth,
+            id_number=make_id(birth), category=Category.FULL, joined_on=joined,
+            full_member_on=joined.replace(year=joined.year + 1), job_category=JobCategory.WORKER,
+            organization=branch, phone=f"139{i:08d}",
+        ))
+    return Member.objects.bulk_create(rows)

@@ -30,6 +30,7 @@ class Column:
     sort: str | None = None  # ORM ordering for this column, None if not sortable
     screen: Callable[[Any], Any] | None = None  # on-screen value when it differs (masked ID)
     default: bool = True  # ticked when the user has not chosen
+    always: bool = False  # shown whatever the user ticks (序号)
 
     def export_value(self, obj, seq):
         if self.value is None:
@@ -74,10 +75,9 @@ class Register:
 def pick_columns(all_columns, keys):
     """The columns the user ticked, in the register's own order; the default set if none valid."""
     wanted = set(keys or ())
-    chosen = [c for c in all_columns if c.key in wanted]
-    if not chosen:
-        chosen = [c for c in all_columns if c.default]
-    return chosen
+    if not any(c.key in wanted and not c.always for c in all_columns):
+        wanted = {c.key for c in all_columns if c.default}
+    return [c for c in all_columns if c.always or c.key in wanted]
 
 
 def screen_rows(columns, objects, start=1):

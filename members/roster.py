@@ -12,7 +12,7 @@ from .choices import Category, JobCategory, RollState
 from .models import Member
 
 COLUMNS = [
-    Column("seq", "序号", None, 5),
+    Column("seq", "序号", None, 5, always=True),
     Column("name", "姓名", lambda m: m.name, 8, sort="name_pinyin"),
     Column("gender", "性别", lambda m: m.gender, 4.5, sort="gender"),
     Column("ethnicity", "民族", lambda m: m.ethnicity, 6, default=False),

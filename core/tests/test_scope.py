@@ -1,0 +1,171 @@
+"""Scope: walk every URL as a user of a sibling branch and of another committee; nothing leaks.
+
+Every named URL of the project must appear in URL_CASES, so a new page cannot be added without
+being walked here."""
+
+import io
+import subprocess
+
+import openpyxl
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core.models import ExportJob
+
+# name -> how to build it: "list" (no object), or the attribute of the county fixture naming the
+# object whose pk goes in the URL.
+URL_CASES = {
+    "dashboard": None,
+    "downloads": None,
+    "download_file": "job",
+    "job_status": "job",
+    "branches:tree": None,
+    "branches:create": None,
+    "branches:detail": "org",
+    "branches:edit": "org",
+    "branches:move": "org",
+    "branches:dissolve": "org",
+    "members:roster": None,
+    "members:export_xlsx": None,
+    "members:export_pdf": None,
+    "members:create": None,
+    "members:detail": "member",
+    "members:edit": "member",
+    "members:move": "member",
+    "members:state": "member",
+}
+# Pages that are not scoped data: auth and the superuser-only admin (tested in accounts).
+NOT_SCOPED = {"login", "logout", "password_change", "password_change_done"}
+
+
+def _named_urls(resolver=None, ns=""):
+    for p in (resolver or get_resolver()).url_patterns:
+        if isinstance(p, URLResolver):
+            if p.app_name == "admin":
+                continue
+            yield from _named_urls(p, f"{p.namespace}:" if p.namespace else ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield ns + p.name
+
+
+def test_every_url_is_walked():
+    assert set(_named_urls()) - NOT_SCOPED == set(URL_CASES)
+
+
+# (viewer, the objects it must never see)
+VIEWERS = {
+    "sibling_secretary": {"orgs": ["east", "east_group", "town", "hill"], "members": ["east1", "east2", "hill1"]},
+    "other_committee": {"orgs": ["town", "east", "west", "east_group"], "members": ["east1", "east2", "west1"]},
+}
+
+
+def _pdf_text(content):
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True,
+                          check=True).stdout.decode()
+
+
+def _xlsx_text(content):
+    wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return " ".join(str(v) for row in wb.active.iter_rows(values_only=True) for v in row if v is not None)
+
+
+def _body(response):
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _text(response):
+    content = _body(response)
+    ctype = response.get("Content-Type", "")
+    if ctype.startswith("application/pdf"):
+        return _pdf_text(content)
+    if "spreadsheet" in ctype:
+        return _xlsx_text(content)
+    return content.decode()
+
+
+def _hidden(county, viewer):
+    spec = VIEWERS[viewer]
+    return [getattr(county, n) for n in spec["orgs"]], [getattr(county, n) for n in spec["members"]]
+
+
+@pytest.mark.parametrize("viewer", list(VIEWERS))
+@pytest.mark.parametrize("name", list(URL_CASES))
+def test_no_leak(client, county, viewer, name, django_user_model):
+    user = getattr(county, viewer)
+    hidden_orgs, hidden_members = _hidden(county, viewer)
+    # A finished export of someone else (the county admin), holding every member.
+    owner_job = ExportJob.objects.create(user=county.admin, exporter="roster", fmt="xlsx", title="x.xlsx",
+                                         status=ExportJob.Status.DONE)
+    client.force_login(user)
+    kind = URL_CASES[name]
+
+    if kind is None:
+        for params in ("", "?state=all", "?q=张", "?columns=name&columns=branch&columns=id_number"):
+            response = client.get(reverse(name) + params)
+            if response.status_code == 302:  # a list that went to the background: follow to 我的下载
+                response = client.get(response.url)
+            assert response.status_code in (200, 403), (name, response.status_code)
+            text = _text(response)
+            for m in hidden_members:
+                assert m.name not in text, f"{name}{params} shows {m.name} to {viewer}"
+                assert m.id_number not in text
+            for o in hidden_orgs:
+                assert o.name not in text, f"{name}{params} shows {o.name} to {viewer}"
+        return
+
+    targets = {"job": [owner_job], "org": hidden_orgs, "member": hidden_members}[kind]
+    for obj in targets:
+        url = reverse(name, args=[obj.pk])
+        assert client.get(url).status_code == 404, f"GET {url} as {viewer}"
+        assert client.post(url, {"reason": "x"}).status_code in (404, 405), f"POST {url} as {viewer}"
+
+
+def test_filter_naming_out_of_scope_org_returns_nothing(client, county):
+    client.force_login(county.sibling_secretary)
+    response = client.get(reverse("members:roster"), {"org": county.east.pk})
+    assert response.status_code == 200
+    assert "所选党组织不存在或不在您的管理范围内" in response.content.decode()
+    assert "张东一" not in response.content.decode()
+    export = client.get(reverse("members:export_xlsx"), {"org": county.east.pk})
+    assert "张东一" not in _xlsx_text(export.content)
+
+
+def test_tampered_post_naming_out_of_scope_branch_is_refused(client, county):
+    from members.models import Member
+
+    client.force_login(county.sibling_secretary)
+    before = Member.objects.count()
+    response = client.post(reverse("members:create"), {"name": "赵伪造", "organization": county.east.pk})
+    assert response.status_code == 200
+    assert "所选党支部不存在或不在您的管理范围内" in response.content.decode()
+    assert Member.objects.count() == before
+
+    response = client.post(reverse("members:move", args=[county.west1.pk]),
+                           {"branch": county.hill.pk, "reason": "调动"})
+    assert "所选党支部不存在或不在您的管理范围内" in response.content.decode()
+    county.west1.refresh_from_db()
+    assert county.west1.organization == county.west
+
+    client.force_login(county.other_committee)
+    response = client.post(reverse("branches:move", args=[county.hill.pk]),
+                           {"parent": county.town.pk, "reason": "调整"})
+    assert "所选党组织不存在或不在您的管理范围内" in response.content.decode()
+    county.hill.refresh_from_db()
+    assert county.hill.parent == county.other_town
+
+
+def test_committee_sees_its_whole_subtree_but_no_other(client, county):
+    client.force_login(county.committee)
+    text = client.get(reverse("members:roster")).content.decode()
+    assert "张东一" in text and "李西一" in text
+    assert "王山一" not in text
+
+
+def test_secretary_sees_own_branch_only(client, county):
+    client.force_login(county.secretary)
+    text = client.get(reverse("members:roster")).content.decode()
+    assert "张东一" in text and "张东二" in text
+    assert "李西一" not in text and "王山一" not in text
+    assert client.get(reverse("members:detail", args=[county.east1.pk])).status_code == 200

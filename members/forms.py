@@ -85,9 +85,13 @@ class MoveMemberForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(label="转移理由", widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "请填写转移理由。"})
 
-    def __init__(self, *args, user, member, **kwargs):
+    def __init__(self, *args, user, exclude_branch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = visible_branches(user).exclude(pk=member.organization_id)
+        self.fields["branch"].queryset = visible_branches(user).exclude(pk=exclude_branch.pk)
+
+
+class MoveAllForm(MoveMemberForm):
+    """Move all members of a branch (a merge); the same fields as moving one member."""
 
 
 class RollStateForm(ServiceErrorsMixin, forms.Form):

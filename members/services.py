@@ -110,3 +110,30 @@ def change_roll_state(user, member, new_state, on_date, reason):
     audit.record(user, member, audit.Action.STATE, before=before, after=audit.snapshot(member, fields),
                  reason=reason)
     return member
+
+
+@transaction.atomic
+def move_all_members(user, source, branch, reason):
+    """Move every on-roll member of `source` to `branch` (a branch merge): one audit entry per
+    member, all sharing one batch id. Returns the number moved."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写转移理由。"})
+    if branch.pk == source.pk:
+        raise ValidationError({"branch": "新党支部与原党支部相同。"})
+    batch = audit.new_batch()
+    members = list(
+        Member.objects.select_for_update().on_roll().filter(organization=source)
+        .select_related("organization", "party_group")
+    )
+    if not members:
+        raise ValidationError("该党支部没有在册党员。")
+    fields = ["organization", "party_group"]
+    for member in members:
+        before = audit.snapshot(member, fields)
+        member.organization = branch
+        member.party_group = None
+        member.full_clean()
+        member.save(update_fields=fields)
+        audit.record(user, member, audit.Action.BULK, before=before, after=audit.snapshot(member, fields),
+                     reason=reason, batch=batch)
+    return len(members)

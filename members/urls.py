@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/move/", views.member_move, name="move"),
     path("<int:pk>/state/", views.member_state, name="state"),
+    path("branch/<int:org_pk>/move-all/", views.branch_move_all, name="move_all"),
 ]

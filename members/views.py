@@ -10,7 +10,7 @@ from core.views import notify_queued
 
 from . import services
 from .exports import params_from_request
-from .forms import MemberForm, MoveMemberForm, RollStateForm
+from .forms import MemberForm, MoveAllForm, MoveMemberForm, RollStateForm, visible_branches
 from .models import Member
 from .roster import COLUMNS, PAGE_SIZE, SORTS, filter_members
 
@@ -112,7 +112,7 @@ def member_edit(request, pk):
 def member_move(request, pk):
     _require_editor(request)
     member = get_object_or_404(_visible(request), pk=pk)
-    form = MoveMemberForm(request.POST or None, user=request.user, member=member)
+    form = MoveMemberForm(request.POST or None, user=request.user, exclude_branch=member.organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.move_member(request.user, member, form.cleaned_data["branch"], form.cleaned_data["reason"])
@@ -142,3 +142,21 @@ def member_state(request, pk):
     return render(request, "members/action.html", {
         "form": form, "member": member, "title": f"变更在册状态：{member.name}", "submit": "确认变更",
     })
+
+
+def branch_move_all(request, org_pk):
+    """整体转移: every member of a branch to another branch, e.g. before the branch is dissolved."""
+    _require_editor(request)
+    source = get_object_or_404(visible_branches(request.user), pk=org_pk)
+    count = Member.objects.on_roll().filter(organization=source).count()
+    form = MoveAllForm(request.POST or None, user=request.user, exclude_branch=source)
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = services.move_all_members(request.user, source, form.cleaned_data["branch"],
+                                          form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"已将{n}名党员整体转入“{form.cleaned_data['branch'].name}”。")
+            return redirect("branches:detail", source.pk)
+    return render(request, "members/move_all.html", {"form": form, "source": source, "count": count})

@@ -33,6 +33,7 @@ URL_CASES = {
     "members:edit": "member",
     "members:move": "member",
     "members:state": "member",
+    "members:move_all": "org",
 }
 # Pages that are not scoped data: auth and the superuser-only admin (tested in accounts).
 NOT_SCOPED = {"login", "logout", "password_change", "password_change_done"}

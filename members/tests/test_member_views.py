@@ -126,3 +126,26 @@ def test_ids_are_masked_in_the_roster_and_for_read_only_roles(client, county):
     client.force_login(county.cadre)
     detail = client.get(reverse("members:detail", args=[county.east1.pk])).content.decode()
     assert county.east1.id_number not in detail and county.east1.masked_id in detail
+
+
+def test_move_all_members_is_one_batch(client, county):
+    client.force_login(county.committee)
+    response = client.post(reverse("members:move_all", args=[county.east.pk]),
+                           {"branch": county.west.pk, "reason": "东街村与西街村支部合并"})
+    assert response.status_code == 302
+    assert set(Member.objects.filter(organization=county.west).values_list("name", flat=True)) == {
+        "张东一", "张东二", "李西一"}
+    entries = AuditEntry.objects.filter(action="bulk")
+    assert entries.count() == 2
+    assert len({e.batch for e in entries}) == 1 and entries[0].batch is not None
+    assert {e.reason for e in entries} == {"东街村与西街村支部合并"}
+    page = client.get(reverse("members:detail", args=[county.east1.pk])).content.decode()
+    assert "批量修改" in page and "东街村与西街村支部合并" in page
+
+
+def test_move_all_refuses_an_out_of_scope_target(client, county):
+    client.force_login(county.committee)
+    response = client.post(reverse("members:move_all", args=[county.east.pk]),
+                           {"branch": county.hill.pk, "reason": "合并"})
+    assert "所选党支部不存在或不在您的管理范围内" in response.content.decode()
+    assert Member.objects.filter(organization=county.east).count() == 2

@@ -26,6 +26,7 @@ from .models import ExportJob
 
 log = logging.getLogger(__name__)
 
+KEEP_JOBS_PER_USER = 20  # older files are deleted: exports hold full ID numbers
 FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", documents.render_xlsx),
     "pdf": ("application/pdf", documents.render_pdf),
@@ -84,7 +85,18 @@ def start(user, name, fmt, params):
         title=filename(spec, fmt),
     )
     run_export.enqueue(str(job.pk))
+    prune(user)
     return None, job
+
+
+def prune(user):
+    """Delete a user's finished jobs beyond the most recent KEEP_JOBS_PER_USER, files included."""
+    old = ExportJob.objects.filter(user=user).order_by("-created_at")[KEEP_JOBS_PER_USER:]
+    for job in ExportJob.objects.filter(pk__in=list(old.values_list("pk", flat=True)),
+                                        status__in=[ExportJob.Status.DONE, ExportJob.Status.FAILED]):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
 
 
 @task()

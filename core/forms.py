@@ -4,7 +4,19 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 class ServiceErrorsMixin:
     """Lets a form take a model's or a service's ValidationError whole: errors for fields the form
-    shows go next to them, errors for fields it does not show go to the summary at the top."""
+    shows go next to them, errors for fields it does not show go to the summary at the top.
+    Also labels the empty choice of a select "请选择" instead of Django's dashes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == "---------":
+                    field.empty_label = "请选择"
+            elif isinstance(field, forms.ChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0][0] == "" and choices[0][1] == "---------":
+                    field.choices = [("", "请选择"), *choices[1:]]
 
     def add_error(self, field, error):
         if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):

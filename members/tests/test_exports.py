@@ -123,3 +123,16 @@ def test_failed_job_is_reported(client, county, settings, monkeypatch):
     job = ExportJob.objects.get(user=county.secretary)
     assert job.status == "failed" and "磁盘已满" in job.error
     assert "磁盘已满" in client.get(reverse("downloads")).content.decode()
+
+
+def test_old_export_files_are_pruned(client, county, settings):
+    from core import exports
+
+    settings.EXPORT_SYNC_MAX_ROWS = {"xlsx": 0, "pdf": 0}
+    client.force_login(county.secretary)
+    for _ in range(exports.KEEP_JOBS_PER_USER + 2):
+        client.get(reverse("members:export_xlsx"))
+    jobs = ExportJob.objects.filter(user=county.secretary)
+    assert jobs.count() == exports.KEEP_JOBS_PER_USER
+    files = list((settings.MEDIA_ROOT / "exports").rglob("*.xlsx"))
+    assert len(files) == exports.KEEP_JOBS_PER_USER

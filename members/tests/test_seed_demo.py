@@ -1,0 +1,112 @@
+"""seed_demo builds a county whose every record keeps the rules, and never builds it twice."""
+
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from accounts.models import ROLE_ORG_KINDS, Role, User
+from branches.choices import BRANCH_KINDS, COMMITTEE_KINDS, OrgKind
+from branches.models import PATH_SEGMENT, Officer, Organization
+from members import idcard
+from members.choices import Category, RollState
+from members.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from members.models import Member, pinyin_key
+
+MEMBERS = 300
+
+
+def seed(**options):
+    out = io.StringIO()
+    call_command("seed_demo", members=MEMBERS, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(db):
+    return seed()
+
+
+def test_builds_a_county_tree(seeded):
+    county = Organization.objects.get(parent=None)
+    assert county.kind == OrgKind.COUNTY
+    assert county.name == settings.COUNTY_NAME + "委"
+    orgs = Organization.objects.all()
+    assert 10 <= orgs.filter(kind__in=COMMITTEE_KINDS).count() <= 14
+    assert 130 <= orgs.filter(kind__in=BRANCH_KINDS).count() <= 170
+    assert orgs.filter(kind=OrgKind.GENERAL_BRANCH).exists()
+    assert orgs.filter(kind=OrgKind.JOINT_BRANCH).exists()
+    assert orgs.filter(kind=OrgKind.TEMP_BRANCH).exists()
+    assert orgs.filter(kind=OrgKind.GROUP, parent__kind__in=BRANCH_KINDS).exists()
+    assert not orgs.filter(kind=OrgKind.GROUP).exclude(parent__kind__in=BRANCH_KINDS).exists()
+
+
+def test_paths_and_depths_are_those_of_create_organization(seeded):
+    by_pk = {o.pk: o for o in Organization.objects.all()}
+    for org in by_pk.values():
+        parent = by_pk.get(org.parent_id)
+        assert org.path == (parent.path if parent else "") + f"{org.pk:0{PATH_SEGMENT}d}."
+        assert org.depth == (parent.depth + 1 if parent else 0)
+
+
+def test_every_organization_has_a_secretary_or_leader(seeded):
+    for org in Organization.objects.prefetch_related("officers"):
+        posts = {o.post for o in org.officers.all()}
+        assert ("leader" if org.is_group else "secretary") in posts, org.name
+        if org.is_branch:
+            assert {"organization", "propaganda"} <= posts
+    assert not Officer.objects.filter(name="").exists()
+
+
+def test_every_member_keeps_the_rules(seeded):
+    members = list(Member.objects.select_related("organization", "party_group"))
+    assert len(members) == MEMBERS
+    for m in members:
+        m.full_clean()
+        assert m.name_pinyin == pinyin_key(m.name)
+    ids = [m.id_number for m in members]
+    assert len(set(ids)) == len(ids)
+    assert all(idcard.check_digit(i[:17]) == i[17] for i in ids)
+    assert any(m.category == Category.PROBATIONARY for m in members)
+    assert any(m.party_group_id for m in members)
+    assert any(m.roll_state != RollState.ON_ROLL for m in members)
+
+
+def test_demo_accounts(seeded):
+    users = {u.username: u for u in User.objects.select_related("organization")}
+    assert set(users) == {a.username for a in DEMO_ACCOUNTS}
+    for a in DEMO_ACCOUNTS:
+        user = users[a.username]
+        assert user.role == a.role
+        assert user.organization.kind in ROLE_ORG_KINDS[Role(a.role)]
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.is_superuser == a.superuser
+    assert users["county"].organization.parent is None
+    assert users["committee"].organization.name.endswith("镇党委")
+    secretary, sibling = users["secretary"].organization, users["secretary2"].organization
+    assert secretary != sibling
+    assert secretary.parent_id == sibling.parent_id == users["committee"].organization_id
+    assert Member.objects.visible_to(users["secretary"]).exists()
+    for line in ("admin", "secretary2", DEMO_PASSWORD, "城关镇红旗村党支部"):
+        assert line in seeded
+
+
+def test_second_run_changes_nothing(seeded):
+    before = [m.objects.count() for m in (Organization, Officer, Member, User)]
+    out = seed(seed=7)
+    assert "数据库中已有党组织，未重复生成" in out
+    assert [m.objects.count() for m in (Organization, Officer, Member, User)] == before
+
+
+@pytest.mark.django_db
+def test_same_seed_same_county():
+    seed()
+    first = list(Member.objects.order_by("pk").values_list("name", "id_number", "organization__name"))
+    Member.objects.all().delete()
+    Officer.objects.all().delete()
+    User.objects.all().delete()
+    for depth in sorted(set(Organization.objects.values_list("depth", flat=True)), reverse=True):
+        Organization.objects.filter(depth=depth).delete()
+    seed()
+    assert list(Member.objects.order_by("pk").values_list("name", "id_number", "organization__name")) == first

@@ -19,6 +19,11 @@ AUDIT_FIELDS = [
 DUPLICATE_ID = "该公民身份号码已登记为在册党员，请核对；如是组织关系转入，请先由原党支部办理转出。"
 
 
+def _locked():
+    """Members locked for the change (PostgreSQL locks only the member rows, not the joined ones)."""
+    return Member.objects.select_for_update(of=("self",))
+
+
 def _check_unique_id(member):
     clash = Member.objects.on_roll().filter(id_number=member.id_number).exclude(pk=member.pk)
     if member.on_roll and clash.exists():
@@ -46,7 +51,7 @@ def create_member(user, member, reason=""):
 @transaction.atomic
 def update_member(user, member, reason=""):
     """Save an edited member (a form's instance); the before values come from the database."""
-    old = Member.objects.select_for_update().select_related("organization", "party_group").get(pk=member.pk)
+    old = _locked().select_related("organization", "party_group").get(pk=member.pk)
     if old.organization_id != member.organization_id:
         raise ValidationError({"organization": "调整所在党支部请使用“转移”操作并填写理由。"})
     if old.roll_state != member.roll_state:
@@ -65,7 +70,7 @@ def move_member(user, member, branch, reason, party_group=None):
     """Move a member to another branch of the county: one action, with a reason."""
     if not (reason or "").strip():
         raise ValidationError({"reason": "请填写转移理由。"})
-    member = Member.objects.select_for_update().select_related("organization", "party_group").get(pk=member.pk)
+    member = _locked().select_related("organization", "party_group").get(pk=member.pk)
     if not member.on_roll:
         raise ValidationError("只有在册党员可以转移。")
     if branch.pk == member.organization_id:
@@ -94,7 +99,7 @@ ROLL_TRANSITIONS = {
 def change_roll_state(user, member, new_state, on_date, reason):
     if not (reason or "").strip():
         raise ValidationError({"reason": "请填写变更理由。"})
-    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    member = _locked().select_related("organization").get(pk=member.pk)
     new_state = RollState(new_state)
     if new_state not in ROLL_TRANSITIONS[RollState(member.roll_state)]:
         raise ValidationError(
@@ -122,7 +127,7 @@ def move_all_members(user, source, branch, reason):
         raise ValidationError({"branch": "新党支部与原党支部相同。"})
     batch = audit.new_batch()
     members = list(
-        Member.objects.select_for_update().on_roll().filter(organization=source)
+        _locked().on_roll().filter(organization=source)
         .select_related("organization", "party_group")
     )
     if not members:

@@ -87,9 +87,6 @@ run: install
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py seed_demo
 	@echo
-	@echo "演示账号："
-	@sed 's/^/    /' docs/demo-accounts.txt
-	@echo
 	@echo "Serving http://$(BIND)/ -- Ctrl-C stops the web server and the task worker."
 	@exec bash scripts/serve.sh $(PY) $(BIND) $(WORKERS)
 

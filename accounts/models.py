@@ -49,6 +49,8 @@ class User(AbstractUser):
             return ""
         if not self.role or self.organization_id is None:
             return None
+        if self.organization.parent_id is None:
+            return ""  # the county committee: the whole tree, with no path filter to pay for
         return self.organization.path
 
     @property

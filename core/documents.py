@@ -11,6 +11,7 @@ sequence of `Column`s, and rendered three ways:
 """
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -150,22 +151,85 @@ def render_xlsx(doc, rows, fileobj, progress=None):
     return n
 
 
+# WeasyPrint keeps the whole layout of a document in memory (~0.3 MB a row). Longer registers are
+# laid out in chunks of this many rows, each written to disk and let go, then joined with pypdf;
+# the page numbers ("第 N 页，共 M 页") are stamped on afterwards, once the total is known.
+PDF_CHUNK_ROWS = 500
+
+
+def _pdf_html(doc, cols, rows, *, first, last, page_numbers):
+    return render_to_string("core/register_pdf.html", {
+        "doc": doc, "cols": cols, "rows": rows, "fonts": CJK_FONTS, "small": len(cols) > 14,
+        "first": first, "last": last, "page_numbers": page_numbers,
+    })
+
+
 def render_pdf(doc, rows, fileobj, progress=None):
     """Lay `rows` out as an A4 landscape PDF written to `fileobj`. Returns the number of rows."""
     from weasyprint import HTML  # ~1 s to import: only where a PDF is made
 
     total_width = sum(c.width for c in doc.columns) or 1
     cols = [(c, round(c.width * 100 / total_width, 3)) for c in doc.columns]
-    body = []
-    n = 0
-    for n, obj in enumerate(rows, start=1):
-        body.append([format_value(c.export_value(obj, n)) for c in doc.columns])
-        _progress_every(progress, n)
-    html = render_to_string(
-        "core/register_pdf.html",
-        {"doc": doc, "cols": cols, "rows": body, "fonts": CJK_FONTS, "small": len(cols) > 14},
-    )
-    HTML(string=html).write_pdf(fileobj)
+
+    def chunks():
+        chunk, n = [], 0
+        for n, obj in enumerate(rows, start=1):
+            chunk.append([format_value(c.export_value(obj, n)) for c in doc.columns])
+            _progress_every(progress, n)
+            if len(chunk) == PDF_CHUNK_ROWS:
+                yield chunk, n
+                chunk = []
+        if chunk or n == 0:
+            yield chunk, n
+
+    it = chunks()
+    first = next(it)
+    second = next(it, None)
+    if second is None:  # one chunk: one pass, page numbers from @page
+        body, n = first
+        HTML(string=_pdf_html(doc, cols, body, first=True, last=True, page_numbers=True)).write_pdf(fileobj)
+    else:
+        n = _render_pdf_chunks(doc, cols, itertools.chain([first, second], it), fileobj)
     if progress is not None:
         progress(n)
     return n
+
+
+def _with_last(iterable):
+    """(item, is_last) for each item."""
+    it = iter(iterable)
+    prev = next(it)
+    for item in it:
+        yield prev, False
+        prev = item
+    yield prev, True
+
+
+def _render_pdf_chunks(doc, cols, chunks, fileobj):
+    import tempfile
+
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    writer = PdfWriter()
+    n = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, ((body, n), last) in enumerate(_with_last(chunks)):
+            path = f"{tmp}/{index}.pdf"
+            HTML(string=_pdf_html(doc, cols, body, first=index == 0, last=last, page_numbers=False)).write_pdf(path)
+            writer.append(PdfReader(path))
+        overlay = PdfReader(_page_number_overlay(len(writer.pages), tmp))
+        for page, numbers in zip(writer.pages, overlay.pages, strict=True):
+            page.merge_page(numbers)
+        writer.write(fileobj)
+    return n
+
+
+def _page_number_overlay(pages, tmp):
+    """A PDF of `pages` blank pages carrying only "第 i 页，共 N 页", to stamp on the chunks."""
+    from weasyprint import HTML
+
+    path = f"{tmp}/numbers.pdf"
+    html = render_to_string("core/page_numbers_pdf.html", {"pages": range(pages), "fonts": CJK_FONTS})
+    HTML(string=html).write_pdf(path)
+    return path

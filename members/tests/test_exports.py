@@ -136,3 +136,23 @@ def test_old_export_files_are_pruned(client, county, settings):
     assert jobs.count() == exports.KEEP_JOBS_PER_USER
     files = list((settings.MEDIA_ROOT / "exports").rglob("*.xlsx"))
     assert len(files) == exports.KEEP_JOBS_PER_USER
+
+
+def test_long_pdf_is_laid_out_in_chunks_with_continuous_numbering(secretary_client, county, monkeypatch):
+    from core import documents
+
+    monkeypatch.setattr(documents, "PDF_CHUNK_ROWS", 20)
+    bulk_members(county.east, 48)  # 50 rows: chunks of 20, 20, 10
+    response = secretary_client.get(reverse("members:export_pdf"), {"columns": ["name"], "sort": "name"})
+    pdf = response.content
+    pages = int(subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+                .split("Pages:")[1].split()[0])
+    assert pages >= 3
+    text = pdf_text(pdf)
+    assert text.count("党员名册") == 1 and text.count("填表人：") == 1
+    assert f"第 1 页，共 {pages} 页" in text and f"第 {pages} 页，共 {pages} 页" in text
+    names = [line.split()[1] for line in text.splitlines() if line.strip() and line.split()[0].isdigit()
+             and len(line.split()) == 2]
+    assert len(names) == 50 and len(set(names)) == 50
+    seqs = [int(line.split()[0]) for line in text.splitlines() if len(line.split()) == 2 and line.split()[0].isdigit()]
+    assert seqs == list(range(1, 51))

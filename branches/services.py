@@ -79,6 +79,8 @@ def create_organization(user, *, officers=None, **fields):
 def update_organization(user, org, *, officers=None, reason="", **fields):
     """Edit the organization's own fields (not its place in the tree: see move_organization)."""
     org = Organization.objects.select_for_update().get(pk=org.pk)
+    if fields.get("kind", org.kind) != org.kind and dependents(org):
+        raise ValidationError({"kind": "该党组织下还有下级组织或党员，不能更改组织类型；请先转移。"})
     before = audit.snapshot(org, AUDIT_FIELDS)
     for name, value in fields.items():
         setattr(org, name, value)

@@ -141,3 +141,13 @@ def test_tree_counts_roll_up(client, county):
     assert roots[0]["counts"]["党员"] == 4
     town = next(n for n in roots[0]["children"] if n["org"] == county.town)
     assert town["counts"]["党员"] == 3
+
+
+def test_kind_cannot_change_while_something_hangs_on_it(county):
+    with pytest.raises(ValidationError) as exc:
+        services.update_organization(county.admin, county.east, kind=OrgKind.GENERAL_BRANCH)
+    assert "不能更改组织类型" in str(exc.value)
+    empty = make_org("新建支部", OrgKind.BRANCH, county.town)
+    services.update_organization(county.admin, empty, kind=OrgKind.JOINT_BRANCH, name="新建联合党支部")
+    entry = AuditEntry.objects.for_object(empty).filter(action="update").get()
+    assert entry.changes == {"组织类型": ["党支部", "联合党支部"], "名称": ["新建支部", "新建联合党支部"]}

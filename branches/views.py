@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts import permissions
@@ -61,15 +61,13 @@ def org_create(request):
         initial = {"parent": parent, "category": parent.category, "sector": parent.sector}
     form = OrganizationForm(request.POST or None, initial=initial, user=request.user, kinds=kinds)
     formset = OfficerFormSet(request.POST or None, prefix="officers")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            org = services.create_organization(request.user, officers=_officer_rows(formset),
-                                               **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, f"已新建“{org.name}”。")
-            return redirect("branches:detail", org.pk)
+    done, org = form.perform(
+        request, lambda cd: services.create_organization(request.user, officers=_officer_rows(formset), **cd),
+        formset,
+    )
+    if done:
+        messages.success(request, f"已新建“{org.name}”。")
+        return redirect("branches:detail", org.pk)
     return render(request, "branches/form.html", {"form": form, "formset": formset, "title": "新建党组织"})
 
 
@@ -82,15 +80,13 @@ def org_edit(request, pk):
                             user=request.user, kinds=kinds)
     initial = [{"post": o.post, "name": o.name, "phone": o.phone} for o in org.officers.all()]
     formset = OfficerFormSet(request.POST or None, prefix="officers", initial=initial)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.fields}
-        try:
-            services.update_organization(request.user, org, officers=_officer_rows(formset), **fields)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, "修改已保存。")
-            return redirect("branches:detail", org.pk)
+    done, _ = form.perform(
+        request, lambda cd: services.update_organization(request.user, org, officers=_officer_rows(formset), **cd),
+        formset,
+    )
+    if done:
+        messages.success(request, "修改已保存。")
+        return redirect("branches:detail", org.pk)
     return render(request, "branches/form.html", {
         "form": form, "formset": formset, "org": org, "title": f"编辑：{org.name}",
     })
@@ -101,14 +97,10 @@ def org_move(request, pk):
     if not permissions.can_restructure_org(request.user, org) or org.is_dissolved:
         raise PermissionDenied
     form = MoveForm(request.POST or None, user=request.user, org=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.move_organization(request.user, org, form.cleaned_data["parent"], form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, f"已将“{org.name}”调整到“{form.cleaned_data['parent'].name}”之下。")
-            return redirect("branches:detail", org.pk)
+    done, _ = form.perform(request, lambda cd: services.move_organization(request.user, org, cd["parent"], cd["reason"]))
+    if done:
+        messages.success(request, f"已将“{org.name}”调整到“{form.cleaned_data['parent'].name}”之下。")
+        return redirect("branches:detail", org.pk)
     return render(request, "branches/action.html", {
         "form": form, "org": org, "title": f"调整隶属关系：{org.name}", "submit": "确认调整",
     })
@@ -119,15 +111,12 @@ def org_dissolve(request, pk):
     if not permissions.can_restructure_org(request.user, org) or org.is_dissolved:
         raise PermissionDenied
     form = DissolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dissolve_organization(request.user, org, form.cleaned_data["dissolved_on"],
-                                           form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, f"“{org.name}”已撤销，历史记录保留。")
-            return redirect("branches:detail", org.pk)
+    done, _ = form.perform(
+        request, lambda cd: services.dissolve_organization(request.user, org, cd["dissolved_on"], cd["reason"])
+    )
+    if done:
+        messages.success(request, f"“{org.name}”已撤销，历史记录保留。")
+        return redirect("branches:detail", org.pk)
     return render(request, "branches/action.html", {
         "form": form, "org": org, "title": f"撤销党组织：{org.name}", "submit": "确认撤销", "danger": True,
         "dependents": services.dependents(org),

@@ -30,6 +30,18 @@ class ServiceErrorsMixin:
     def add_service_error(self, exc):
         self.add_error(None, exc if hasattr(exc, "error_dict") else ValidationError(exc.messages))
 
+    def perform(self, request, action, *other_forms):
+        """The POST half of a form view: when the request is a POST and this form (and
+        `other_forms`) are valid, run `action(cleaned_data)`; a ValidationError it raises goes on
+        the form. Returns (True, the action's result) when it ran, else (False, None)."""
+        if request.method != "POST" or not all([self.is_valid(), *(f.is_valid() for f in other_forms)]):
+            return False, None
+        try:
+            return True, action(self.cleaned_data)
+        except ValidationError as exc:
+            self.add_service_error(exc)
+            return False, None
+
 
 class DateInput(forms.DateInput):
     """A native date picker; the value shows as 2026-11-27."""

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -81,14 +81,10 @@ def member_create(request):
     if request.GET.get("org"):
         initial["organization"] = request.GET["org"]
     form = MemberForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.create_member(request.user, form.instance, form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, f"已登记党员“{member.name}”。")
-            return redirect("members:detail", member.pk)
+    done, member = form.perform(request, lambda cd: services.create_member(request.user, form.instance, cd["reason"]))
+    if done:
+        messages.success(request, f"已登记党员“{member.name}”。")
+        return redirect("members:detail", member.pk)
     return render(request, "members/form.html", {"form": form, "title": "登记党员"})
 
 
@@ -98,14 +94,10 @@ def member_edit(request, pk):
     if not member.on_roll:
         raise PermissionDenied
     form = MemberForm(request.POST or None, instance=member, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_member(request.user, form.instance, form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, "修改已保存。")
-            return redirect("members:detail", member.pk)
+    done, _ = form.perform(request, lambda cd: services.update_member(request.user, form.instance, cd["reason"]))
+    if done:
+        messages.success(request, "修改已保存。")
+        return redirect("members:detail", member.pk)
     return render(request, "members/form.html", {"form": form, "member": member, "title": f"编辑：{member.name}"})
 
 
@@ -113,14 +105,10 @@ def member_move(request, pk):
     _require_editor(request)
     member = get_object_or_404(_visible(request), pk=pk)
     form = MoveMemberForm(request.POST or None, user=request.user, exclude_branch=member.organization)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.move_member(request.user, member, form.cleaned_data["branch"], form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, f"已将“{member.name}”转入“{form.cleaned_data['branch'].name}”。")
-            return redirect("members:detail", member.pk)
+    done, _ = form.perform(request, lambda cd: services.move_member(request.user, member, cd["branch"], cd["reason"]))
+    if done:
+        messages.success(request, f"已将“{member.name}”转入“{form.cleaned_data['branch'].name}”。")
+        return redirect("members:detail", member.pk)
     return render(request, "members/action.html", {
         "form": form, "member": member, "title": f"转移党支部：{member.name}", "submit": "确认转移",
     })
@@ -130,15 +118,13 @@ def member_state(request, pk):
     _require_editor(request)
     member = get_object_or_404(_visible(request), pk=pk)
     form = RollStateForm(request.POST or None, member=member)
-    if request.method == "POST" and form.is_valid():
-        cd = form.cleaned_data
-        try:
-            services.change_roll_state(request.user, member, cd["roll_state"], cd["on_date"], cd["reason"])
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, "在册状态已变更。")
-            return redirect("members:detail", member.pk)
+    done, _ = form.perform(
+        request, lambda cd: services.change_roll_state(request.user, member, cd["roll_state"], cd["on_date"],
+                                                       cd["reason"])
+    )
+    if done:
+        messages.success(request, "在册状态已变更。")
+        return redirect("members:detail", member.pk)
     return render(request, "members/action.html", {
         "form": form, "member": member, "title": f"变更在册状态：{member.name}", "submit": "确认变更",
     })
@@ -150,13 +136,10 @@ def branch_move_all(request, org_pk):
     source = get_object_or_404(visible_branches(request.user), pk=org_pk)
     count = Member.objects.on_roll().filter(organization=source).count()
     form = MoveAllForm(request.POST or None, user=request.user, exclude_branch=source)
-    if request.method == "POST" and form.is_valid():
-        try:
-            n = services.move_all_members(request.user, source, form.cleaned_data["branch"],
-                                          form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, f"已将{n}名党员整体转入“{form.cleaned_data['branch'].name}”。")
-            return redirect("branches:detail", source.pk)
+    done, n = form.perform(
+        request, lambda cd: services.move_all_members(request.user, source, cd["branch"], cd["reason"])
+    )
+    if done:
+        messages.success(request, f"已将{n}名党员整体转入“{form.cleaned_data['branch'].name}”。")
+        return redirect("branches:detail", source.pk)
     return render(request, "members/move_all.html", {"form": form, "source": source, "count": count})

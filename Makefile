@@ -107,6 +107,8 @@ PYTEST_PG := bash scripts/with-postgres.sh $(PY) -m pytest -m "not browser" $(PY
 test: install-test
 	@trap 'exit 130' INT TERM; \
 	sqlite=0; pg=0; \
+	echo "=== ruff ==="; \
+	$(VENV)/bin/ruff check . || exit 1; \
 	echo "=== pytest on SQLite ==="; \
 	$(PYTEST_SQLITE) || sqlite=$$?; \
 	echo "=== pytest on PostgreSQL (not browser) ==="; \

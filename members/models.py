@@ -10,8 +10,15 @@ from core.scoping import ScopedQuerySet
 
 from . import idcard
 from .choices import (
-    Category, Degree, Education, Ethnicity, Gender, JobCategory, LostContactReason,
-    MembershipStatus, RollState,
+    Category,
+    Degree,
+    Education,
+    Ethnicity,
+    Gender,
+    JobCategory,
+    LostContactReason,
+    MembershipStatus,
+    RollState,
 )
 
 

@@ -10,7 +10,13 @@ from core.views import notify_queued
 
 from . import services
 from .exports import params_from_request
-from .forms import MemberForm, MoveAllForm, MoveMemberForm, RollStateForm, visible_branches
+from .forms import (
+    MemberForm,
+    MoveAllForm,
+    MoveMemberForm,
+    RollStateForm,
+    visible_branches,
+)
 from .models import Member
 from .roster import COLUMNS, PAGE_SIZE, SORTS, filter_members
 

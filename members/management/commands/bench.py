@@ -23,8 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 import traceback
+import tracemalloc
 from dataclasses import dataclass
 from functools import partial
 from typing import Callable

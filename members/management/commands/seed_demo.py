@@ -25,12 +25,25 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from branches.choices import BRANCH_KINDS, COMMITTEE_KINDS, OfficerPost, OrgCategory, OrgKind, Sector
+from branches.choices import (
+    BRANCH_KINDS,
+    COMMITTEE_KINDS,
+    OfficerPost,
+    OrgCategory,
+    OrgKind,
+    Sector,
+)
 from branches.models import PATH_SEGMENT, Officer, Organization
 from core import audit
 from members import idcard
 from members.choices import (
-    Category, Degree, Education, Gender, LostContactReason, MembershipStatus, RollState,
+    Category,
+    Degree,
+    Education,
+    Gender,
+    LostContactReason,
+    MembershipStatus,
+    RollState,
 )
 from members.choices import JobCategory as Job
 from members.models import Member, add_years, pinyin_key

@@ -57,6 +57,13 @@ def chinese_date(d):
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def document_value(v):
+    """A value as a printed document shows it: dates as 2026年11月27日 (UI.md)."""
+    if isinstance(v, datetime.date):
+        return chinese_date(v)
+    return format_value(v)
+
+
 @dataclass
 class Register:
     """The frame of a register: title, the unit line above the table, the sign-off below."""
@@ -70,7 +77,7 @@ class Register:
 
     @property
     def header_line(self):
-        return f"{self.unit_label}{self.unit_name}　　截至　{self.as_of.year}年{self.as_of.month}月{self.as_of.day}日"
+        return f"{self.unit_label}{self.unit_name}　　截至　{chinese_date(self.as_of)}"
 
 
 def pick_columns(all_columns, keys):
@@ -107,7 +114,7 @@ def render_xlsx(doc, rows, fileobj, progress=None):
         "bg_color": "#F2F2F2",
     })
     cell_fmt = wb.add_format({"border": 1, "valign": "vcenter"})
-    date_fmt = wb.add_format({"border": 1, "valign": "vcenter", "num_format": "yyyy-mm-dd"})
+    date_fmt = wb.add_format({"border": 1, "valign": "vcenter", "num_format": 'yyyy"年"m"月"d"日"'})
 
     for i, col in enumerate(doc.columns):
         ws.set_column(i, i, col.width)
@@ -174,7 +181,7 @@ def render_pdf(doc, rows, fileobj, progress=None):
     def chunks():
         chunk, n = [], 0
         for n, obj in enumerate(rows, start=1):
-            chunk.append([format_value(c.export_value(obj, n)) for c in doc.columns])
+            chunk.append([document_value(c.export_value(obj, n)) for c in doc.columns])
             _progress_every(progress, n)
             if len(chunk) == PDF_CHUNK_ROWS:
                 yield chunk, n

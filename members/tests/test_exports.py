@@ -47,6 +47,7 @@ def test_excel_read_back_cell_by_cell(secretary_client, county):
                                         datetime.datetime(2015, 6, 30), "13800000000", "东街村党支部", "否"]
     assert [c.value for c in ws[5]][:5] == [2, "张东一", "男", datetime.datetime(1980, 5, 1), e1.id_number]
     assert ws["E4"].data_type == "s"  # the ID stays text, never a number in scientific notation
+    assert ws["D4"].number_format == 'yyyy"年"m"月"d"日"'
     assert ws.cell(row=7, column=1).value.startswith("填表人：")
     assert ws.freeze_panes == "C4"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
@@ -65,7 +66,8 @@ def test_pdf_has_chinese_headers_names_and_footer(secretary_client, county):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     for expected in ["党员名册", "党支部（盖章）：东街村党支部", "截至", "序号", "姓名", "公民身份号码", "人员类别",
-                     "张东一", "张东二", county.east1.id_number, "填表人：", "党支部书记（签字）：", "第 1 页，共 1 页"]:
+                     "张东一", "张东二", county.east1.id_number, "1980年5月1日", "填表人：", "党支部书记（签字）：",
+                     "第 1 页，共 1 页"]:
         assert expected in text, expected
     assert "李西一" not in text
     fonts = subprocess.run(["pdffonts", "-"], input=response.content, capture_output=True, check=True).stdout.decode()

@@ -2,7 +2,7 @@ from django import forms
 
 from core.forms import DateInput, ServiceErrorsMixin
 
-from .choices import OfficerPost
+from .choices import OfficerPost, OrgKind
 from .models import Organization
 
 
@@ -15,7 +15,11 @@ class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
     def __init__(self, *args, user, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Organization.objects.visible_to(user).active()
+        self.fields["parent"].required = True  # only the county committee has none, and it exists
+        self.fields["parent"].error_messages["invalid_choice"] = "所选党组织不存在或不在您的管理范围内。"
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
+        if not self.instance.pk and OrgKind.BRANCH in kinds:
+            self.fields["kind"].initial = OrgKind.BRANCH
         if self.instance.pk:
             # The place in the tree changes only through 调整隶属关系 (move), with a reason.
             del self.fields["parent"]

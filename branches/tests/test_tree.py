@@ -151,3 +151,14 @@ def test_kind_cannot_change_while_something_hangs_on_it(county):
     services.update_organization(county.admin, empty, kind=OrgKind.JOINT_BRANCH, name="新建联合党支部")
     entry = AuditEntry.objects.for_object(empty).filter(action="update").get()
     assert entry.changes == {"组织类型": ["党支部", "联合党支部"], "名称": ["新建支部", "新建联合党支部"]}
+
+
+def test_create_form_requires_a_parent_in_scope(client, county):
+    client.force_login(county.committee)
+    base = {"name": "新支部", "kind": "branch", "category": "3", "sector": "rural",
+            "officers-TOTAL_FORMS": "0", "officers-INITIAL_FORMS": "0"}
+    page = client.post(reverse("branches:create"), base).content.decode()
+    assert "这个字段是必填项" in page
+    page = client.post(reverse("branches:create"), {**base, "parent": county.other_town.pk}).content.decode()
+    assert "所选党组织不存在或不在您的管理范围内" in page
+    assert not Organization.objects.filter(name="新支部").exists()

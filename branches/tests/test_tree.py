@@ -162,3 +162,16 @@ def test_create_form_requires_a_parent_in_scope(client, county):
     page = client.post(reverse("branches:create"), {**base, "parent": county.other_town.pk}).content.decode()
     assert "所选党组织不存在或不在您的管理范围内" in page
     assert not Organization.objects.filter(name="新支部").exists()
+
+
+@pytest.mark.parametrize("extra", [1, 25])
+def test_tree_and_detail_query_counts_are_constant(client, county, extra, django_assert_max_num_queries):
+    for i in range(extra):
+        make_org(f"新增支部{i}", OrgKind.BRANCH, county.town)
+    client.force_login(county.admin)
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("branches:tree")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("branches:detail", args=[county.town.pk])).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("dashboard")).status_code == 200

@@ -53,6 +53,7 @@ def roster(request):
         "chosen": {c.key for c in columns},
         "sortable": set(SORTS),
         "sort": sort,
+        "filtered": any(request.GET.get(name) for name in form.fields if name != "sort"),
         "can_edit": permissions.can_edit_members(request.user),
     })
 

@@ -101,3 +101,9 @@ def test_roster_query_count_is_constant(admin_client, county, extra, django_asse
                                                                  "columns": [c for c in ("name", "branch", "phone")]})
     assert response.status_code == 200
     assert len(response.context["rows"]) == min(50, extra + 4)
+
+
+def test_phone_filter_button_tells_when_filters_are_set(admin_client):
+    url = reverse("members:roster")
+    assert "筛选条件（已设置）" not in admin_client.get(url, {"page": 1, "sort": "name"}).content.decode()
+    assert "筛选条件（已设置）" in admin_client.get(url, {"lost": "yes"}).content.decode()

@@ -21,11 +21,9 @@ def creatable_kinds(user):
 def can_edit_org(user, org):
     if user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.COMMITTEE):
         return True
-    return user.role == Role.BRANCH_SECRETARY and org.kind in (OrgKind.GROUP, *_own(user, org))
-
-
-def _own(user, org):
-    return (org.kind,) if org.pk == user.organization_id else ()
+    # A secretary edits its own branch (and its party groups), nothing else: scope already
+    # keeps everything outside the branch away.
+    return user.role == Role.BRANCH_SECRETARY and (org.kind == OrgKind.GROUP or org.pk == user.organization_id)
 
 
 def can_restructure_org(user, org):

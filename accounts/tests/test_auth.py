@@ -53,3 +53,20 @@ def test_user_without_role_sees_nothing(client, county):
     page = client.get(reverse("members:roster")).content.decode()
     assert "共 0 名党员" in page
     assert client.get(reverse("members:detail", args=[county.east1.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role_user, org_attr, edit, restructure", [
+    ("admin", "town", True, True),
+    ("committee", "east", True, True),
+    ("committee", "town", True, False),  # its own scope root: would leave its scope
+    ("secretary", "east", True, False),
+    ("secretary", "east_group", True, True),
+    ("cadre", "east", False, False),
+])
+def test_permission_table(county, role_user, org_attr, edit, restructure):
+    from accounts import permissions
+
+    user, org = getattr(county, role_user), getattr(county, org_attr)
+    assert permissions.can_edit_org(user, org) is edit
+    assert permissions.can_restructure_org(user, org) is restructure
+    assert permissions.can_restructure_org(user, county.root) is False  # the county committee stays

@@ -1,5 +1,8 @@
+from dataclasses import replace
+
 from django.http import QueryDict
 
+from accounts import permissions
 from core import exports
 from core.documents import pick_columns
 
@@ -18,9 +21,17 @@ def _querydict(params):
     return qd
 
 
+def columns_for(user, keys):
+    """The ticked columns; for a read-only user the ID number stays masked in the file too."""
+    columns = pick_columns(COLUMNS, keys)
+    if permissions.can_edit_members(user):
+        return columns
+    return [replace(c, value=c.screen) if c.key == "id_number" else c for c in columns]
+
+
 @exports.register("roster")
 def roster(user, params):
     data = _querydict(params)
     qs, form = filter_members(user, data)
-    columns = pick_columns(COLUMNS, data.getlist("columns"))
+    columns = columns_for(user, data.getlist("columns"))
     return exports.Spec(doc=roster_document(user, form, columns), rows=qs, stem="党员名册")

@@ -158,3 +158,12 @@ def test_long_pdf_is_laid_out_in_chunks_with_continuous_numbering(secretary_clie
     assert len(names) == 50 and len(set(names)) == 50
     seqs = [int(line.split()[0]) for line in text.splitlines() if len(line.split()) == 2 and line.split()[0].isdigit()]
     assert seqs == list(range(1, 51))
+
+
+def test_read_only_roles_get_masked_ids_in_files_too(client, county):
+    client.force_login(county.cadre)
+    ws = sheet(client.get(reverse("members:export_xlsx"), {"columns": ["name", "id_number"]}).content)
+    ids = [ws.cell(row=r, column=3).value for r in (4, 5)]
+    assert sorted(ids) == sorted([county.east1.masked_id, county.east2.masked_id])
+    text = pdf_text(client.get(reverse("members:export_pdf")).content)
+    assert county.east1.id_number not in text and county.east1.masked_id in text

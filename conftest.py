@@ -11,6 +11,7 @@ from accounts.models import Role, User
 from branches import services as org_services
 from branches.choices import OrgCategory, OrgKind, Sector
 from members import idcard
+from members import services as member_services
 from members.choices import Category, JobCategory
 from members.models import Member
 
@@ -43,9 +44,7 @@ def make_member(branch, name="张三", *, birth=datetime.date(1980, 5, 1), joine
         job_category=JobCategory.FARMER, organization=branch, phone="13800000000",
         **fields,
     )
-    m.full_clean()
-    m.save()
-    return m
+    return member_services.create_member(None, m)  # audited, like every member
 
 
 def make_org(name, kind, parent, category=OrgCategory.RURAL, sector=Sector.RURAL):

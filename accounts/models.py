@@ -58,5 +58,11 @@ class User(AbstractUser):
         return self.is_superuser or self.role in EDITOR_ROLES
 
     @property
+    def can_see_full_ids(self):
+        """Whole citizen ID numbers on the member page, in files and in histories; a read-only
+        role sees them masked."""
+        return self.can_edit
+
+    @property
     def can_shape_tree(self):
         return self.is_superuser or self.role in TREE_ROLES

@@ -6,9 +6,12 @@ class BranchesConfig(AppConfig):
     verbose_name = "党组织"
 
     def ready(self):
-        from core import panels
+        from core import audit, panels
+
+        from .models import Organization
 
         panels.register(20, organizations_panel)
+        audit.register_page(Organization, "branches:detail")
 
 
 def organizations_panel(request):

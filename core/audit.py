@@ -89,3 +89,43 @@ def new_batch():
 
 def history(obj):
     return AuditEntry.objects.for_object(obj).select_related("actor")
+
+
+# Pages of audited objects, so that the audit log links to them:
+#   audit.register_page(Member, "members:detail")
+_pages = {}
+
+
+def register_page(model, url_name):
+    _pages[model._meta.label_lower] = (model._meta.verbose_name, url_name)
+
+
+def page_kinds():
+    """[(label_lower, verbose name)] of the models whose entries link to a page."""
+    return [(label, str(name)) for label, (name, _) in _pages.items()]
+
+
+def object_url(entry):
+    from django.urls import reverse
+
+    found = _pages.get(f"{entry.content_type.app_label}.{entry.content_type.model}")
+    return reverse(found[1], args=[entry.object_id]) if found else None
+
+
+# Values a viewer sees only when allowed to (user.can_see_full_ids), e.g. the citizen ID number:
+#   audit.register_sensitive("公民身份号码", idcard.mask)
+_sensitive = {}
+
+
+def register_sensitive(label, mask):
+    _sensitive[label] = mask
+
+
+def shown_changes(entry, full):
+    """[(label, before, after)] of an entry, sensitive values masked unless `full`."""
+    out = []
+    for label, (before, after) in entry.changes.items():
+        if not full and label in _sensitive:
+            before, after = _sensitive[label](before), _sensitive[label](after)
+        out.append((label, before, after))
+    return out

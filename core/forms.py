@@ -50,3 +50,24 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AuditFilterForm(ServiceErrorsMixin, forms.Form):
+    q = forms.CharField(label="对象或操作人", required=False, max_length=50)
+    kind = forms.ChoiceField(label="类别", required=False)
+    action = forms.ChoiceField(label="操作", required=False)
+    since = forms.DateField(label="起始日期", required=False, widget=DateInput(),
+                            error_messages={"invalid": "日期格式应为 2026-11-27。"})
+    until = forms.DateField(label="截止日期", required=False, widget=DateInput(),
+                            error_messages={"invalid": "日期格式应为 2026-11-27。"})
+
+    def __init__(self, *args, kinds, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "全部"), *kinds]
+        self.fields["action"].choices = [("", "全部"), *actions]
+
+    def clean(self):
+        cd = super().clean()
+        if cd.get("since") and cd.get("until") and cd["since"] > cd["until"]:
+            self.add_error("until", "截止日期不能早于起始日期。")
+        return cd

@@ -1,9 +1,18 @@
+import datetime
+
 from django.contrib import messages
+from django.db.models import Q
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
-from .models import ExportJob
+from . import audit
+from .forms import AuditFilterForm
+from .models import AuditEntry, ExportJob
+from .pagination import page_of
 from .panels import dashboard_panels
+
+AUDIT_PAGE_SIZE = 50
 
 
 def dashboard(request):
@@ -33,3 +42,31 @@ def notify_queued(request, job):
         request,
         f"共 {job.total} 行，文件较大，已转入后台生成。可以离开本页，完成后在“我的下载”中下载。",
     )
+
+
+def _day_start(d):
+    return timezone.make_aware(datetime.datetime.combine(d, datetime.time.min))
+
+
+def audit_log(request):
+    """操作记录: every change within the user's scope, newest first."""
+    form = AuditFilterForm(request.GET or None, kinds=audit.page_kinds(), actions=AuditEntry.Action.choices)
+    entries = AuditEntry.objects.visible_to(request.user).select_related("content_type")
+    if form.is_bound and form.is_valid():
+        cd = form.cleaned_data
+        if cd["q"]:
+            entries = entries.filter(Q(object_repr__contains=cd["q"]) | Q(actor_name__contains=cd["q"]))
+        if cd["kind"]:
+            app_label, model = cd["kind"].split(".")
+            entries = entries.filter(content_type__app_label=app_label, content_type__model=model)
+        if cd["action"]:
+            entries = entries.filter(action=cd["action"])
+        if cd["since"]:
+            entries = entries.filter(at__gte=_day_start(cd["since"]))
+        if cd["until"]:
+            entries = entries.filter(at__lt=_day_start(cd["until"] + datetime.timedelta(days=1)))
+    elif form.is_bound:
+        entries = entries.none()
+    page = page_of(request, entries, AUDIT_PAGE_SIZE)
+    rows = [(e, audit.object_url(e)) for e in page.object_list]
+    return render(request, "core/audit_log.html", {"form": form, "page": page, "rows": rows})

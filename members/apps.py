@@ -7,9 +7,9 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from branches.services import register_counter, register_dependent
-        from core import panels
+        from core import audit, panels
 
-        from . import exports  # noqa: F401  (registers the roster exporter)
+        from . import exports, idcard  # noqa: F401  (exports registers the roster exporter)
         from .dashboard import members_panel
         from .models import Member
 
@@ -19,6 +19,8 @@ class MembersConfig(AppConfig):
             + Member.objects.on_roll().filter(party_group=org).count(),
         )
         register_counter("党员", count_on_roll)
+        audit.register_page(Member, "members:detail")
+        audit.register_sensitive(str(Member._meta.get_field("id_number").verbose_name), idcard.mask)
         panels.register(10, members_panel)
 
 

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts import permissions
 from core import audit, exports
 from core.documents import pick_columns, screen_rows
+from core.pagination import page_of
 from core.views import notify_queued
 
 from . import services
@@ -25,24 +25,10 @@ def _visible(request):
     return Member.objects.visible_to(request.user).select_related("organization", "party_group")
 
 
-def _page(request, qs):
-    paginator = Paginator(qs, PAGE_SIZE)
-    raw = request.GET.get("page") or "1"
-    try:
-        return paginator.page(raw)
-    except PageNotAnInteger:
-        messages.warning(request, f"页码“{raw[:20]}”不是数字，已显示第1页。")
-        return paginator.page(1)
-    except EmptyPage:
-        last = paginator.num_pages
-        messages.warning(request, f"页码超出范围（共{last}页），已显示第{last}页。")
-        return paginator.page(last)
-
-
 def roster(request):
     qs, form = filter_members(request.user, request.GET)
     columns = pick_columns(COLUMNS, request.GET.getlist("columns"))
-    page = _page(request, qs)
+    page = page_of(request, qs, PAGE_SIZE)
     sort = form.cleaned_data.get("sort", "") if form.is_bound and form.is_valid() else ""
     return render(request, "members/roster.html", {
         "form": form,
@@ -70,7 +56,6 @@ def member_detail(request, pk):
     member = get_object_or_404(_visible(request), pk=pk)
     return render(request, "members/detail.html", {
         "member": member,
-        "show_full_id": permissions.can_edit_members(request.user),
         "history": audit.history(member)[:200],
         "can_edit": permissions.can_edit_members(request.user) and member.on_roll,
         "can_change_state": permissions.can_edit_members(request.user),

@@ -66,10 +66,11 @@ def test_secretary_changes_a_phone_number(browser, live_server, county, viewport
     page.get_by_label("修改说明（选填）").fill("本人更换手机")
     page.get_by_role("button", name="保存").click()
     page.get_by_text("修改已保存").wait_for()
-    history = page.locator("#history-title").locator("..")
-    assert history.get_by_text("13800000000").is_visible()
-    assert history.get_by_text("13912345678").is_visible()
-    assert history.get_by_text("本人更换手机").is_visible()
+    latest = page.locator("#history-title").locator("..").locator("li").first  # newest first
+    assert latest.get_by_text("修改", exact=True).is_visible()
+    assert latest.get_by_text("13800000000").is_visible()
+    assert latest.get_by_text("13912345678").is_visible()
+    assert latest.get_by_text("本人更换手机").is_visible()
     page.screenshot(path=ARTIFACTS / f"member-history-{tag}.png", full_page=True)
     assert Member.objects.get(pk=county.east1.pk).phone == "13912345678"
 

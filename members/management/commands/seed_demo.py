@@ -838,6 +838,7 @@ class Command(BaseCommand):
             builder = CountyBuilder(random.Random(seed), timezone.localdate(), county_name, members)
             orgs = builder.build()
             skipped = self._create_accounts(builder, {o.name: o for o in orgs})
+            self._demo_history()
             audit.record(
                 None, orgs[0], audit.Action.CREATE,
                 reason=f"生成演示数据：党组织 {len(orgs)} 个，党员 {builder.member_count} 名",
@@ -877,3 +878,28 @@ class Command(BaseCommand):
                 phone=builder.phone(), is_superuser=a.superuser, is_staff=a.superuser,
             )
         return skipped
+
+    def _demo_history(self):
+        """A few everyday changes made through the services, so that the demo's histories and
+        操作记录 are not empty: a phone number, a move between sibling branches, a death."""
+        from members import services
+
+        User = get_user_model()
+        users = {u.username: u for u in User.objects.select_related("organization")
+                 .filter(username__in=["secretary", "secretary2", "committee"])}
+        if len(users) < 3:
+            return
+        today = timezone.localdate()
+        own = Member.objects.on_roll().filter(organization=users["secretary"].organization).order_by("pk")
+        first = own.first()
+        if first is None:
+            return
+        first.phone = "139" + first.phone[3:] if not first.phone.startswith("139") else "138" + first.phone[3:]
+        services.update_member(users["secretary"], first, "本人更换手机号码")
+        second = own.exclude(pk=first.pk).first()
+        if second is not None:
+            services.move_member(users["committee"], second, users["secretary2"].organization,
+                                 "随家庭迁居，转入相邻村党支部")
+        elder = own.filter(birth_date__lte=add_years(today, -80)).exclude(pk=first.pk).first()
+        if elder is not None:
+            services.change_roll_state(users["secretary"], elder, RollState.DECEASED, today, "因病去世")

@@ -110,3 +110,13 @@ def test_same_seed_same_county():
         Organization.objects.filter(depth=depth).delete()
     seed()
     assert list(Member.objects.order_by("pk").values_list("name", "id_number", "organization__name")) == first
+
+
+def test_demo_comes_with_audited_everyday_changes(seeded):
+    from core.models import AuditEntry
+
+    by_action = {e.action: e for e in AuditEntry.objects.exclude(actor=None).select_related("actor")}
+    assert by_action["update"].actor.username == "secretary" and "手机号码" in by_action["update"].changes
+    assert by_action["move"].actor.username == "committee"
+    moved = Member.objects.get(pk=by_action["move"].object_id)
+    assert moved.organization == User.objects.get(username="secretary2").organization

@@ -6,6 +6,11 @@ from .choices import OfficerPost, OrgKind
 from .models import Organization
 
 
+def tree_label(org):
+    """An organization's name indented by its depth, so that a select list reads as the tree."""
+    return "\u3000" * org.depth + org.name
+
+
 class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = Organization
@@ -15,6 +20,7 @@ class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
     def __init__(self, *args, user, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Organization.objects.visible_to(user).active()
+        self.fields["parent"].label_from_instance = tree_label
         self.fields["parent"].required = True  # only the county committee has none, and it exists
         self.fields["parent"].error_messages["invalid_choice"] = "所选党组织不存在或不在您的管理范围内。"
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
@@ -41,6 +47,7 @@ class MoveForm(ServiceErrorsMixin, forms.Form):
         self.fields["parent"].queryset = (
             Organization.objects.visible_to(user).active().exclude(path__startswith=org.path)
         )
+        self.fields["parent"].label_from_instance = tree_label
 
 
 class DissolveForm(ServiceErrorsMixin, forms.Form):

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from branches.choices import OrgCategory
+from branches.forms import tree_label
 from branches.models import Organization
 from core.documents import Column, Register
 
@@ -68,6 +69,7 @@ class RosterFilterForm(forms.Form):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Organization.objects.visible_to(user).active()
+        self.fields["org"].label_from_instance = tree_label
         self.user = user
 
     def clean_sort(self):

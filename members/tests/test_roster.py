@@ -107,3 +107,8 @@ def test_phone_filter_button_tells_when_filters_are_set(admin_client):
     url = reverse("members:roster")
     assert "筛选条件（已设置）" not in admin_client.get(url, {"page": 1, "sort": "name"}).content.decode()
     assert "筛选条件（已设置）" in admin_client.get(url, {"lost": "yes"}).content.decode()
+
+
+def test_organization_filter_reads_as_a_tree(admin_client, county):
+    page = admin_client.get(reverse("members:roster")).content.decode()
+    assert ">\u3000城关镇党委<" in page and ">\u3000\u3000东街村党支部<" in page

@@ -145,6 +145,7 @@ def render_xlsx(doc, rows, fileobj, progress=None):
         _progress_every(progress, n)
     ws.write_string(r + 1, 0, doc.footer, line_fmt)
 
+    ws.autofilter(2, 0, max(r - 1, 2), ncol - 1)  # the clerk sorts and filters in Excel
     ws.freeze_panes(3, 2 if ncol > 2 else 0)
     ws.set_landscape()
     ws.set_paper(9)  # A4

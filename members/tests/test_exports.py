@@ -50,6 +50,7 @@ def test_excel_read_back_cell_by_cell(secretary_client, county):
     assert ws["D4"].number_format == 'yyyy"年"m"月"d"日"'
     assert ws.cell(row=7, column=1).value.startswith("填表人：")
     assert ws.freeze_panes == "C4"
+    assert ws.auto_filter.ref == "A3:J5"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.max_row == 7
 

@@ -6,6 +6,8 @@ class MembersConfig(AppConfig):
     verbose_name = "党员"
 
     def ready(self):
+        from django.db.models import Q
+
         from branches.services import register_counter, register_dependent
         from core import audit, panels
 
@@ -14,9 +16,7 @@ class MembersConfig(AppConfig):
         from .models import Member
 
         register_dependent(
-            "党员",
-            lambda org: Member.objects.on_roll().filter(organization=org).count()
-            + Member.objects.on_roll().filter(party_group=org).count(),
+            "党员", lambda org: Member.objects.on_roll().filter(Q(organization=org) | Q(party_group=org)).count()
         )
         register_counter("党员", count_on_roll)
         audit.register_page(Member, "members:detail")

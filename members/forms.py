@@ -51,12 +51,10 @@ class MemberForm(ServiceErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if "organization" in self.fields:
-            branches = visible_branches(user)
-            self.fields["organization"].queryset = branches
-            self.fields["organization"].empty_label = "请选择党支部"
-            if user.organization is not None and user.organization.is_branch:
-                self.fields["organization"].initial = user.organization  # a secretary's own branch
+        self.fields["organization"].queryset = visible_branches(user)
+        self.fields["organization"].empty_label = "请选择党支部"
+        if user.organization is not None and user.organization.is_branch:
+            self.fields["organization"].initial = user.organization  # a secretary's own branch
         self.fields["party_group"].queryset = visible_groups(user)
         if self.instance.pk:
             # Moving to another branch is its own action, with a reason.

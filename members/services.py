@@ -24,6 +24,23 @@ def _locked():
     return Member.objects.select_for_update(of=("self",))
 
 
+def _require_reason(reason, message):
+    if not (reason or "").strip():
+        raise ValidationError({"reason": message})
+
+
+def _place(user, member, branch, party_group, reason, action, batch=None):
+    """Put a locked member in `branch` (and `party_group`), audited."""
+    fields = ["organization", "party_group"]
+    before = audit.snapshot(member, fields)
+    member.organization = branch
+    member.party_group = party_group
+    member.full_clean()
+    member.save(update_fields=fields)
+    audit.record(user, member, action, before=before, after=audit.snapshot(member, fields), reason=reason,
+                 batch=batch)
+
+
 def _check_unique_id(member):
     clash = Member.objects.on_roll().filter(id_number=member.id_number).exclude(pk=member.pk)
     if member.on_roll and clash.exists():
@@ -68,21 +85,13 @@ def update_member(user, member, reason=""):
 @transaction.atomic
 def move_member(user, member, branch, reason, party_group=None):
     """Move a member to another branch of the county: one action, with a reason."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写转移理由。"})
+    _require_reason(reason, "请填写转移理由。")
     member = _locked().select_related("organization", "party_group").get(pk=member.pk)
     if not member.on_roll:
         raise ValidationError("只有在册党员可以转移。")
     if branch.pk == member.organization_id:
         raise ValidationError({"branch": "新党支部与原党支部相同。"})
-    fields = ["organization", "party_group"]
-    before = audit.snapshot(member, fields)
-    member.organization = branch
-    member.party_group = party_group
-    member.full_clean()
-    member.save(update_fields=fields)
-    audit.record(user, member, audit.Action.MOVE, before=before, after=audit.snapshot(member, fields),
-                 reason=reason)
+    _place(user, member, branch, party_group, reason, audit.Action.MOVE)
     return member
 
 
@@ -97,8 +106,7 @@ ROLL_TRANSITIONS = {
 
 @transaction.atomic
 def change_roll_state(user, member, new_state, on_date, reason):
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写变更理由。"})
+    _require_reason(reason, "请填写变更理由。")
     member = _locked().select_related("organization").get(pk=member.pk)
     new_state = RollState(new_state)
     if new_state not in ROLL_TRANSITIONS[RollState(member.roll_state)]:
@@ -121,8 +129,7 @@ def change_roll_state(user, member, new_state, on_date, reason):
 def move_all_members(user, source, branch, reason):
     """Move every on-roll member of `source` to `branch` (a branch merge): one audit entry per
     member, all sharing one batch id. Returns the number moved."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写转移理由。"})
+    _require_reason(reason, "请填写转移理由。")
     if branch.pk == source.pk:
         raise ValidationError({"branch": "新党支部与原党支部相同。"})
     batch = audit.new_batch()
@@ -132,13 +139,6 @@ def move_all_members(user, source, branch, reason):
     )
     if not members:
         raise ValidationError("该党支部没有在册党员。")
-    fields = ["organization", "party_group"]
     for member in members:
-        before = audit.snapshot(member, fields)
-        member.organization = branch
-        member.party_group = None
-        member.full_clean()
-        member.save(update_fields=fields)
-        audit.record(user, member, audit.Action.BULK, before=before, after=audit.snapshot(member, fields),
-                     reason=reason, batch=batch)
+        _place(user, member, branch, None, reason, audit.Action.BULK, batch=batch)
     return len(members)

@@ -12,6 +12,7 @@ class BranchesConfig(AppConfig):
 
         panels.register(20, organizations_panel)
         audit.register_page(Organization, "branches:detail")
+        audit.register_label(Organization, "officers", "班子成员")
 
 
 def organizations_panel(request):

@@ -148,13 +148,13 @@ def dissolve_organization(user, org, dissolved_on, reason):
 @transaction.atomic
 def replace_officers(user, org, officers):
     """Replace the leading body with `officers` [(post, name, phone)], audited as one change."""
-    before = {"班子成员": "；".join(str(o) for o in org.officers.all())}
+    before = "；".join(str(o) for o in org.officers.all())
     org.officers.all().delete()
     for i, (post, name, phone) in enumerate(officers):
         org.officers.create(post=post, name=name, phone=phone, order=i)
-    after = {"班子成员": "；".join(str(o) for o in org.officers.all())}
+    after = "；".join(str(o) for o in org.officers.all())
     if before != after:
-        audit.record(user, org, audit.Action.UPDATE, changes={"班子成员": [before["班子成员"], after["班子成员"]]})
+        audit.record(user, org, audit.Action.UPDATE, changes={"officers": [before, after]})
 
 
 # Other apps register per-organization counts shown in the tree, e.g. members on the roll:

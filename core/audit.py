@@ -2,22 +2,65 @@
 
     before = audit.snapshot(member, FIELDS)
     ... change member ...
-    audit.record(user, member, AuditEntry.Action.UPDATE, before=before,
+    audit.record(user, member, audit.Action.UPDATE, before=before,
                  after=audit.snapshot(member, FIELDS), reason=reason)
 
-A workflow action (submit, approve, print) is recorded the same way with no before/after.
+Changes are stored by field name ({"phone": ["old", "new"]}); the Chinese label is looked up when
+an entry is shown, so renaming a label changes nothing stored (and masks nothing less).
+
+The kinds of action are open: an app registers its own (with the label people read) when it starts,
+
+    audit.register_action("approve", "批准")
+
+and a workflow action (submit, approve, print) is recorded like a change, usually with no before/after.
 """
 
 import datetime
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 
 from .models import AuditEntry
 
-Action = AuditEntry.Action
+# -- kinds of action ---------------------------------------------------------------------------
 
+_actions = {}
+
+
+def register_action(key, label):
+    """Declare a kind of action. Registering the same key twice with another label is an error."""
+    if _actions.get(key, label) != label:
+        raise ValueError(f"audit action {key!r} is already registered as {_actions[key]!r}")
+    if len(key) > AuditEntry._meta.get_field("action").max_length:
+        raise ValueError(f"audit action {key!r} is too long")
+    _actions[key] = label
+    return key
+
+
+def action_label(key):
+    return _actions.get(key, key)
+
+
+def action_choices():
+    """[(key, label)] of the registered kinds, for the audit log's filter."""
+    return list(_actions.items())
+
+
+class Action:
+    """The kinds core itself records; apps register theirs with register_action."""
+
+    CREATE = register_action("create", "新建")
+    UPDATE = register_action("update", "修改")
+    MOVE = register_action("move", "调动")
+    STATE = register_action("state", "状态变更")
+    DISSOLVE = register_action("dissolve", "撤销")
+    BULK = register_action("bulk", "批量修改")
+    EXPORT = register_action("export", "导出")
+
+
+# -- values and changes ------------------------------------------------------------------------
 
 def display_value(obj, field_name):
     """The value of a field as a person reads it (choice labels, related names, dates)."""
@@ -39,20 +82,20 @@ def display_value(obj, field_name):
     return str(value)
 
 
+def editable_fields(model):
+    """The names of the fields a person edits on `model` (its editable concrete fields): what an
+    edit audits, so that a field added to the model is audited without anyone listing it."""
+    return [f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key]
+
+
 def snapshot(obj, fields):
     return {name: display_value(obj, name) for name in fields}
 
 
 def diff(before, after, obj=None):
-    """{verbose name: [before, after]} for the fields whose value changed."""
-    changes = {}
-    for name in after:
-        if before.get(name) != after[name]:
-            label = name
-            if obj is not None:
-                label = str(obj._meta.get_field(name).verbose_name)
-            changes[label] = [before.get(name, ""), after[name]]
-    return changes
+    """{field name: [before, after]} for the fields whose value changed. (`obj` is accepted for the
+    callers written when changes were keyed by label; it is no longer needed.)"""
+    return {name: [before.get(name, ""), value] for name, value in after.items() if before.get(name) != value}
 
 
 def _actor_name(actor):
@@ -64,8 +107,10 @@ def _actor_name(actor):
 
 def record(actor, obj, action, *, before=None, after=None, changes=None, reason="", batch=None):
     """Write one audit entry for `obj`. Must run inside the change's transaction."""
+    if action not in _actions:
+        raise ValueError(f"unregistered audit action {action!r}: declare it with audit.register_action")
     if changes is None:
-        changes = diff(before or {}, after or {}, obj) if after is not None else {}
+        changes = diff(before or {}, after or {}) if after is not None else {}
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change")
     return AuditEntry.objects.create(
@@ -88,7 +133,7 @@ def new_batch():
 
 
 def history(obj):
-    return AuditEntry.objects.for_object(obj).select_related("actor")
+    return AuditEntry.objects.for_object(obj).select_related("actor", "content_type")
 
 
 # Pages of audited objects, so that the audit log links to them:
@@ -112,20 +157,48 @@ def object_url(entry):
     return reverse(found[1], args=[entry.object_id]) if found else None
 
 
-# Values a viewer sees only when allowed to (user.can_see_full_ids), e.g. the citizen ID number:
-#   audit.register_sensitive("公民身份号码", idcard.mask)
+# -- showing an entry --------------------------------------------------------------------------
+
+# Labels of changed things that are not fields of the model (e.g. an organization's 班子成员):
+#   audit.register_label(Organization, "officers", "班子成员")
+_labels = {}
+
+# Values a viewer sees only when allowed to (user.can_see_full_ids), by model and field name:
+#   audit.register_sensitive(Member, "id_number", idcard.mask)
 _sensitive = {}
 
 
-def register_sensitive(label, mask):
-    _sensitive[label] = mask
+def register_label(model, name, label):
+    _labels[model._meta.label_lower, name] = label
+
+
+def register_sensitive(model, field_name, mask):
+    _sensitive[model._meta.label_lower, field_name] = mask
+
+
+def _model_key(entry):
+    return f"{entry.content_type.app_label}.{entry.content_type.model}"
+
+
+def label_for(entry, name):
+    """The Chinese label of a stored change key: the field's current verbose name, a registered
+    label, or the key itself (entries written before keys were field names stored the label)."""
+    model = entry.content_type.model_class()
+    if model is not None:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except (FieldDoesNotExist, AttributeError):  # not a field, or a reverse relation
+            pass
+    return _labels.get((_model_key(entry), name), name)
 
 
 def shown_changes(entry, full):
     """[(label, before, after)] of an entry, sensitive values masked unless `full`."""
     out = []
-    for label, (before, after) in entry.changes.items():
-        if not full and label in _sensitive:
-            before, after = _sensitive[label](before), _sensitive[label](after)
-        out.append((label, before, after))
+    model_key = _model_key(entry)
+    for name, (before, after) in entry.changes.items():
+        mask = _sensitive.get((model_key, name))
+        if mask is not None and not full:
+            before, after = mask(before), mask(after)
+        out.append((label_for(entry, name), before, after))
     return out

@@ -16,16 +16,10 @@ class AuditQuerySet(ScopedQuerySet):
 
 
 class AuditEntry(models.Model):
-    """Who did what to which record, when, with the values before and after."""
+    """Who did what to which record, when, with the values before and after.
 
-    class Action(models.TextChoices):
-        CREATE = "create", "新建"
-        UPDATE = "update", "修改"
-        MOVE = "move", "调动"
-        STATE = "state", "状态变更"
-        DISSOLVE = "dissolve", "撤销"
-        BULK = "bulk", "批量修改"
-        EXPORT = "export", "导出"
+    `action` is one of the kinds registered with core.audit.register_action (open to the apps);
+    `changes` is {field name: [before, after]}, labelled only when shown (core.audit.shown_changes)."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -35,7 +29,7 @@ class AuditEntry(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=40)
     object_repr = models.CharField("对象", max_length=200)
-    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    action = models.CharField("操作", max_length=20)
     changes = models.JSONField("变更内容", default=dict, blank=True)
     reason = models.TextField("理由", blank=True)
     batch = models.UUIDField(null=True, blank=True, db_index=True)
@@ -50,6 +44,11 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def get_action_display(self):
+        from .audit import action_label
+
+        return action_label(self.action)
 
 
 class ExportJobQuerySet(models.QuerySet):

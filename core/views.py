@@ -50,7 +50,7 @@ def _day_start(d):
 
 def audit_log(request):
     """操作记录: every change within the user's scope, newest first."""
-    form = AuditFilterForm(request.GET or None, kinds=audit.page_kinds(), actions=AuditEntry.Action.choices)
+    form = AuditFilterForm(request.GET or None, kinds=audit.page_kinds(), actions=audit.action_choices())
     entries = AuditEntry.objects.visible_to(request.user).select_related("content_type")
     if form.is_bound and form.is_valid():
         cd = form.cleaned_data

@@ -20,7 +20,7 @@ class MembersConfig(AppConfig):
         )
         register_counter("党员", count_on_roll)
         audit.register_page(Member, "members:detail")
-        audit.register_sensitive(str(Member._meta.get_field("id_number").verbose_name), idcard.mask)
+        audit.register_sensitive(Member, "id_number", idcard.mask)
         panels.register(10, members_panel)
 
 

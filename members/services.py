@@ -8,13 +8,7 @@ from core import audit
 from .choices import RollState
 from .models import Member
 
-AUDIT_FIELDS = [
-    "name", "gender", "ethnicity", "birth_date", "id_number", "native_place", "education", "degree",
-    "category", "joined_on", "full_member_on", "job_category", "work_unit", "post", "tech_title",
-    "new_social_stratum", "is_migrant_worker", "phone", "organization", "party_group",
-    "household_registration", "residence", "membership_status", "is_lost_contact",
-    "lost_contact_reason", "lost_contact_since", "is_mobile", "notes", "roll_state", "roll_state_on",
-]
+AUDIT_FIELDS = audit.editable_fields(Member)
 
 DUPLICATE_ID = "该公民身份号码已登记为在册党员，请核对；如是组织关系转入，请先由原党支部办理转出。"
 

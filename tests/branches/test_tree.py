@@ -48,7 +48,7 @@ def test_move_carries_the_subtree(county):
     assert visible.filter(pk=group.pk).exists()
     entry = AuditEntry.objects.for_object(east).first()
     assert entry.action == "move" and entry.reason == "区划调整"
-    assert entry.changes["上级党组织"] == ["城关镇党委", "青山乡党委"]
+    assert entry.changes["parent"] == ["城关镇党委", "青山乡党委"]
 
 
 def test_cannot_move_under_own_descendant_or_without_reason(county):
@@ -150,7 +150,7 @@ def test_kind_cannot_change_while_something_hangs_on_it(county):
     empty = make_org("新建支部", OrgKind.BRANCH, county.town)
     services.update_organization(county.admin, empty, kind=OrgKind.JOINT_BRANCH, name="新建联合党支部")
     entry = AuditEntry.objects.for_object(empty).filter(action="update").get()
-    assert entry.changes == {"组织类型": ["党支部", "联合党支部"], "名称": ["新建支部", "新建联合党支部"]}
+    assert entry.changes == {"kind": ["党支部", "联合党支部"], "name": ["新建支部", "新建联合党支部"]}
 
 
 def test_create_form_requires_a_parent_in_scope(client, county):

@@ -35,7 +35,7 @@ def test_secretary_adds_a_member_and_it_is_audited(client, county):
     assert m.id_number == data["id_number"].upper()
     entry = AuditEntry.objects.for_object(m).get()
     assert entry.action == "create" and entry.actor == county.secretary
-    assert entry.changes["姓名"] == ["", "陈新"]
+    assert entry.changes["name"] == ["", "陈新"]
 
 
 @pytest.mark.parametrize("overrides, field_message", [
@@ -86,7 +86,7 @@ def test_edit_phone_records_before_and_after(client, county):
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = AuditEntry.objects.for_object(county.east1).get(action="update")
-    assert entry.changes["手机号码"] == ["13800000000", "13700001111"]
+    assert entry.changes["phone"] == ["13800000000", "13700001111"]
     assert entry.reason == "本人更换号码"
     page = client.get(reverse("members:detail", args=[county.east1.pk])).content.decode()
     assert "13700001111" in page and "13800000000" in page and "本人更换号码" in page

@@ -100,7 +100,7 @@ def test_roll_state_transitions(county, start, target, allowed):
         assert m.roll_state == target
         entry = AuditEntry.objects.for_object(m).first()
         assert entry.action == "state" and entry.reason == "理由"
-        assert entry.changes["在册状态"] == [start.label, target.label]
+        assert entry.changes["roll_state"] == [start.label, target.label]
     else:
         with pytest.raises(ValidationError):
             services.change_roll_state(county.admin, county.east1, target, today, "理由")
@@ -128,6 +128,6 @@ def test_move_member_is_one_audited_action(county):
     assert m.organization == county.west and m.party_group is None
     entry = AuditEntry.objects.for_object(m).first()
     assert entry.action == "move" and entry.reason == "工作调动" and entry.actor == county.committee
-    assert entry.changes["所在党支部"] == ["东街村党支部", "西街村党支部"]
+    assert entry.changes["organization"] == ["东街村党支部", "西街村党支部"]
     with pytest.raises(ValidationError):
         services.move_member(county.committee, m, county.east, "")

@@ -116,7 +116,7 @@ def test_demo_comes_with_audited_everyday_changes(seeded):
     from core.models import AuditEntry
 
     by_action = {e.action: e for e in AuditEntry.objects.exclude(actor=None).select_related("actor")}
-    assert by_action["update"].actor.username == "secretary" and "手机号码" in by_action["update"].changes
+    assert by_action["update"].actor.username == "secretary" and "phone" in by_action["update"].changes
     assert by_action["move"].actor.username == "committee"
     moved = Member.objects.get(pk=by_action["move"].object_id)
     assert moved.organization == User.objects.get(username="secretary2").organization

@@ -1,0 +1,23 @@
+from django.db import migrations
+
+from core.migrations._audit_keys import rekey
+
+
+def forwards(apps, schema_editor):
+    rekey(apps, "members", "Member")
+
+
+def backwards(apps, schema_editor):
+    rekey(apps, "members", "Member", backwards=True)
+
+
+class Migration(migrations.Migration):
+    """Audit entries of members: changes keyed by field name instead of the Chinese label."""
+
+    dependencies = [
+        ("members", "0001_initial"),
+        ("core", "0002_auditentry_action_registered"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(forwards, backwards, elidable=True)]

@@ -5,6 +5,7 @@ from django import forms
 from branches.choices import OrgKind
 from branches.models import Organization
 from core.forms import DateInput, ServiceErrorsMixin
+from core.validators import normalize_phone
 
 from . import idcard
 from .choices import RollState
@@ -34,6 +35,11 @@ def visible_groups(user):
 
 class MemberForm(ServiceErrorsMixin, forms.ModelForm):
     reason = forms.CharField(label="修改说明（选填）", required=False, max_length=200)
+    # Room for the spaces and dashes people type; normalized to 18 / 11 characters in clean_*.
+    id_number = forms.CharField(label="公民身份号码", max_length=30,
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": 30}))
+    phone = forms.CharField(label="手机号码", max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 20}))
 
     class Meta:
         model = Member
@@ -41,8 +47,6 @@ class MemberForm(ServiceErrorsMixin, forms.ModelForm):
         widgets = {
             **{name: DateInput() for name in DATE_FIELDS},
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "id_number": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 18}),
-            "phone": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 11}),
         }
         error_messages = {
             "organization": {"invalid_choice": "所选党支部不存在或不在您的管理范围内。"},
@@ -75,6 +79,9 @@ class MemberForm(ServiceErrorsMixin, forms.ModelForm):
         if self.instance.roll_state == RollState.ON_ROLL and clash.exists():
             raise forms.ValidationError(DUPLICATE_ID)
         return value
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone"))
 
 
 class MoveMemberForm(ServiceErrorsMixin, forms.Form):

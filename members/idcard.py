@@ -3,9 +3,11 @@
 import datetime
 import re
 
+from core.validators import normalize_number
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CODES = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: normalize first
 
 
 def check_digit(first17):
@@ -14,8 +16,10 @@ def check_digit(first17):
 
 
 def normalize(value):
-    """Strip spaces and upper-case a trailing x."""
-    return (value or "").strip().replace(" ", "").upper()
+    """The one stored form of an ID number as typed: ASCII digits (full-width, Arabic-Indic and
+    other Unicode digits converted), no spaces or dashes, an upper-case X. Used before every
+    check, save, comparison and search, and by the import."""
+    return normalize_number(value)
 
 
 def validate(value):
@@ -23,7 +27,7 @@ def validate(value):
     value = normalize(value)
     if len(value) != 18:
         return f"公民身份号码应为18位，当前为{len(value)}位。"
-    if not _SHAPE.match(value):
+    if not _SHAPE.fullmatch(value):
         return "公民身份号码前17位应为数字，最后一位为数字或X。"
     try:
         birth_date(value)

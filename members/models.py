@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +8,7 @@ from pypinyin import lazy_pinyin
 
 from branches.choices import OrgKind
 from core.scoping import ScopedQuerySet
+from core.validators import normalize_phone
 
 from . import idcard
 from .choices import (
@@ -20,6 +22,8 @@ from .choices import (
     MembershipStatus,
     RollState,
 )
+
+PHONE = re.compile(r"1[0-9]{10}")  # ASCII digits only (isdigit() would take ١٣٨…)
 
 
 def pinyin_key(name):
@@ -123,8 +127,13 @@ class Member(models.Model):
     def on_roll(self):
         return self.roll_state == RollState.ON_ROLL
 
-    def save(self, *args, **kwargs):
+    def normalize(self):
+        """Numbers in their one stored form, so that a full-width copy is the same number."""
         self.id_number = idcard.normalize(self.id_number)
+        self.phone = normalize_phone(self.phone)
+
+    def save(self, *args, **kwargs):
+        self.normalize()
         self.name = (self.name or "").strip()
         self.name_pinyin = pinyin_key(self.name)
         if kwargs.get("update_fields") is not None:
@@ -135,7 +144,7 @@ class Member(models.Model):
         """The rules of a member record. Errors are keyed by field, in Chinese."""
         errors = {}
         today = datetime.date.today()
-        self.id_number = idcard.normalize(self.id_number)
+        self.normalize()
 
         problem = idcard.validate(self.id_number) if self.id_number else None
         if problem:
@@ -182,7 +191,7 @@ class Member(models.Model):
                 errors["organization"] = "该党支部已撤销，不能编入党员。"
         if self.party_group_id and org is not None and self.party_group.parent_id != org.pk:
             errors["party_group"] = "所选党小组不属于该党支部。"
-        if self.phone and not (self.phone.isdigit() and len(self.phone) == 11 and self.phone.startswith("1")):
+        if self.phone and not PHONE.fullmatch(self.phone):
             errors["phone"] = "手机号码应为以1开头的11位数字。"
         if errors:
             raise ValidationError(errors)

@@ -1,6 +1,8 @@
 """The roster (党员名册): its columns, its filters, and the one scoped queryset behind the page,
 the Excel file and the PDF."""
 
+import re
+
 from django import forms
 from django.db.models import Q
 
@@ -8,6 +10,7 @@ from branches.choices import OrgCategory
 from branches.forms import tree_label
 from branches.models import Organization
 from core.documents import Column, Register
+from core.validators import normalize_number
 
 from .choices import Category, JobCategory, RollState
 from .models import Member
@@ -48,6 +51,7 @@ SORTS = {c.key: c.sort for c in COLUMNS if c.sort}
 DEFAULT_SORT = "branch"
 PAGE_SIZE = 50
 
+NUMBER_QUERY = re.compile(r"[0-9]+X?")  # a search for an ID number or a phone number
 YES_NO = [("", "全部"), ("yes", "是"), ("no", "否")]
 
 
@@ -104,8 +108,9 @@ def filter_members(user, data):
         qs = qs.filter(roll_state=state)
     q = (cd.get("q") or "").strip()
     if q:
-        if q.rstrip("xX").isdigit():
-            qs = qs.filter(Q(id_number__contains=q.upper()) | Q(phone__contains=q))
+        number = normalize_number(q)  # ３２０… and ٣٢٠… find 320…
+        if NUMBER_QUERY.fullmatch(number):
+            qs = qs.filter(Q(id_number__contains=number) | Q(phone__contains=number))
         else:
             qs = qs.filter(name__contains=q)
     if cd.get("org"):

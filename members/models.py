@@ -140,6 +140,27 @@ class Member(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_pinyin", "updated_at"}
         super().save(*args, **kwargs)
 
+    def placement_errors(self):
+        """{field: message} when the member's branch or party group cannot take it: not a branch,
+        dissolved, or a group of another branch. (Checked on every save through clean, and when a
+        member comes back onto the roll.)"""
+        errors = {}
+        org = self.organization if self.organization_id else None
+        if org is not None:
+            if org.kind not in (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMP_BRANCH):
+                errors["organization"] = "党员只能编入党支部（含联合党支部、临时党支部）。"
+            elif org.is_dissolved:
+                errors["organization"] = f"“{org.name}”已撤销，不能编入党员。"
+        group = self.party_group if self.party_group_id else None
+        if group is not None:
+            if group.kind != OrgKind.GROUP:
+                errors["party_group"] = "所选组织不是党小组。"
+            elif org is not None and group.parent_id != org.pk:
+                errors["party_group"] = f"“{group.name}”不属于{org.name}，党员只能编入本支部的党小组。"
+            elif group.is_dissolved:
+                errors["party_group"] = f"“{group.name}”已撤销，不能编入党员。"
+        return errors
+
     def clean(self):
         """The rules of a member record. Errors are keyed by field, in Chinese."""
         errors = {}
@@ -183,15 +204,73 @@ class Member(models.Model):
             elif self.lost_contact_since > today:
                 errors["lost_contact_since"] = "失去联系日期不能晚于今天。"
 
-        org = self.organization if self.organization_id else None
-        if org is not None:
-            if org.kind not in (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMP_BRANCH):
-                errors["organization"] = "党员只能编入党支部（含联合党支部、临时党支部）。"
-            elif org.is_dissolved:
-                errors["organization"] = "该党支部已撤销，不能编入党员。"
-        if self.party_group_id and org is not None and self.party_group.parent_id != org.pk:
-            errors["party_group"] = "所选党小组不属于该党支部。"
+        errors.update(self.placement_errors())
         if self.phone and not PHONE.fullmatch(self.phone):
             errors["phone"] = "手机号码应为以1开头的11位数字。"
         if errors:
             raise ValidationError(errors)
+
+
+class PlacementReason(models.TextChoices):
+    """Why a placement began or ended."""
+
+    RECORDS = "records", "据原有记录"
+    REGISTRATION = "registration", "登记"
+    MOVE = "move", "转移"
+    MERGE = "merge", "整体转移"
+    GROUP = "group", "调整党小组"
+    TRANSFER_OUT = "transfer_out", "转出"
+    RETURN = "return", "恢复在册"
+    REMOVED = "removed", "出党"
+    DECEASED = "deceased", "去世"
+    LEFT = "left", "离开在册"
+
+
+class PlacementQuerySet(models.QuerySet):
+    def during(self, start, end):
+        """Placements that cover at least one day of [start, end] (both inclusive)."""
+        return self.filter(started_on__lte=end).filter(
+            Q(ended_on__isnull=True) | (Q(ended_on__gt=start) & Q(ended_on__gt=models.F("started_on")))
+        )
+
+    def on(self, day):
+        return self.during(day, day)
+
+
+class Placement(models.Model):
+    """One stretch of a member in a branch (and party group): from `started_on` up to the day
+    before `ended_on` (None: still there). Written by members.services with the audit of the
+    change; read through members.placements."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="placements")
+    organization = models.ForeignKey(
+        "branches.Organization", verbose_name="党支部", on_delete=models.PROTECT, related_name="+",
+    )
+    party_group = models.ForeignKey(
+        "branches.Organization", verbose_name="党小组", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_on = models.DateField("起始日期")
+    ended_on = models.DateField("截止日期", null=True, blank=True)
+    start_reason = models.CharField("起因", max_length=20, choices=PlacementReason.choices)
+    end_reason = models.CharField("止因", max_length=20, choices=PlacementReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织关系记录"
+        ordering = ["member", "started_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["member"], condition=Q(ended_on__isnull=True),
+                                    name="one_open_placement_per_member"),
+        ]
+        indexes = [
+            # "who belonged to these branches during [start, end]": covers the whole query
+            models.Index(fields=["organization", "started_on", "ended_on", "member"], name="placement_during"),
+            # "who left these branches during [start, end]"
+            models.Index(fields=["organization", "ended_on"], name="placement_left"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} @ {self.organization_id} {self.started_on}–{self.ended_on or ''}"

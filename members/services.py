@@ -5,8 +5,9 @@ from django.db import IntegrityError, transaction
 
 from core import audit
 
+from . import placements
 from .choices import RollState
-from .models import Member
+from .models import Member, PlacementReason
 
 AUDIT_FIELDS = audit.editable_fields(Member)
 
@@ -23,8 +24,9 @@ def _require_reason(reason, message):
         raise ValidationError({"reason": message})
 
 
-def _place(user, member, branch, party_group, reason, action, batch=None):
-    """Put a locked member in `branch` (and `party_group`), audited."""
+def _place(user, member, branch, party_group, reason, action, batch=None, why=PlacementReason.MOVE):
+    """Put a locked member in `branch` (and `party_group`) from today: audited, and its placements
+    closed and opened, in the caller's transaction."""
     fields = ["organization", "party_group"]
     before = audit.snapshot(member, fields)
     member.organization = branch
@@ -33,6 +35,7 @@ def _place(user, member, branch, party_group, reason, action, batch=None):
     member.save(update_fields=fields)
     audit.record(user, member, action, before=before, after=audit.snapshot(member, fields), reason=reason,
                  batch=batch)
+    placements.move(member, placements.today(), why)
 
 
 def _check_unique_id(member):
@@ -56,6 +59,8 @@ def create_member(user, member, reason=""):
     _save(member)
     audit.record(user, member, audit.Action.CREATE, before={}, after=audit.snapshot(member, AUDIT_FIELDS),
                  reason=reason)
+    if member.on_roll:
+        placements.open_placement(member, placements.today(), PlacementReason.REGISTRATION)
     return member
 
 
@@ -73,6 +78,8 @@ def update_member(user, member, reason=""):
     before, after = audit.snapshot(old, AUDIT_FIELDS), audit.snapshot(member, AUDIT_FIELDS)
     if before != after:
         audit.record(user, member, audit.Action.UPDATE, before=before, after=after, reason=reason)
+    if old.party_group_id != member.party_group_id:
+        placements.move(member, placements.today(), PlacementReason.GROUP)
     return member
 
 
@@ -99,23 +106,38 @@ ROLL_TRANSITIONS = {
 
 
 @transaction.atomic
-def change_roll_state(user, member, new_state, on_date, reason):
+def change_roll_state(user, member, new_state, on_date, reason, *, branch=None, party_group=None):
+    """Change the roll state on `on_date`. Leaving the roll ends the member's placement that day;
+    coming back onto it starts one, in `branch` and `party_group` when given (else where it was),
+    refused when that branch or group is dissolved or the group is another branch's."""
     _require_reason(reason, "请填写变更理由。")
-    member = _locked().select_related("organization").get(pk=member.pk)
+    member = _locked().select_related("organization", "party_group").get(pk=member.pk)
     new_state = RollState(new_state)
     if new_state not in ROLL_TRANSITIONS[RollState(member.roll_state)]:
         raise ValidationError(
             {"roll_state": f"不能从“{member.get_roll_state_display()}”变更为“{new_state.label}”。"}
         )
     fields = ["roll_state", "roll_state_on"]
+    replace = new_state == RollState.ON_ROLL and branch is not None
+    if replace:
+        fields += ["organization", "party_group"]
     before = audit.snapshot(member, fields)
+    if replace:
+        member.organization, member.party_group = branch, party_group
     member.roll_state = new_state
     member.roll_state_on = on_date
     if new_state == RollState.ON_ROLL:
+        problems = member.placement_errors()
+        if problems:
+            raise ValidationError(problems)
         _check_unique_id(member)
     member.save(update_fields=fields)
     audit.record(user, member, audit.Action.STATE, before=before, after=audit.snapshot(member, fields),
                  reason=reason)
+    if new_state == RollState.ON_ROLL:
+        placements.move(member, on_date, PlacementReason.RETURN)  # (closes one left open, if any)
+    else:
+        placements.close_placement(member, on_date, placements.LEAVING.get(new_state, PlacementReason.LEFT))
     return member
 
 
@@ -134,5 +156,5 @@ def move_all_members(user, source, branch, reason):
     if not members:
         raise ValidationError("该党支部没有在册党员。")
     for member in members:
-        _place(user, member, branch, None, reason, audit.Action.BULK, batch=batch)
+        _place(user, member, branch, None, reason, audit.Action.BULK, batch=batch, why=PlacementReason.MERGE)
     return len(members)

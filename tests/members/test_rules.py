@@ -58,7 +58,7 @@ def test_gender_must_match_id(county):
 def test_members_only_in_branches_and_groups_of_their_branch(county):
     assert "只能编入党支部" in _errors(_member(county, organization=county.town))["organization"][0]
     errors = _errors(_member(county, organization=county.west, party_group=county.east_group))
-    assert "不属于该党支部" in errors["party_group"][0]
+    assert "不属于西街村党支部，党员只能编入本支部的党小组" in errors["party_group"][0]
 
 
 def test_lost_contact_needs_reason_and_date(county):

@@ -35,7 +35,7 @@ from branches.choices import (
 )
 from branches.models import PATH_SEGMENT, Officer, Organization
 from core import audit
-from members import idcard
+from members import idcard, placements
 from members.choices import (
     Category,
     Degree,
@@ -837,6 +837,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             builder = CountyBuilder(random.Random(seed), timezone.localdate(), county_name, members)
             orgs = builder.build()
+            placements.backfill()  # the members were created in bulk: each gets its placement
             skipped = self._create_accounts(builder, {o.name: o for o in orgs})
             self._demo_history()
             audit.record(

@@ -1,5 +1,6 @@
 """A small county shared by the whole suite: two committees, sibling branches, members, one user
-per role (and a secretary of a sibling branch, to prove scoping)."""
+per role (and a secretary of a sibling branch, to prove scoping), and a person with two grants in
+different committees."""
 
 import datetime
 import itertools
@@ -7,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.models import Grant, Role, User
 from branches import services as org_services
 from branches.choices import OrgCategory, OrgKind, Sector
 from members import idcard
@@ -53,10 +54,12 @@ def make_org(name, kind, parent, category=OrgCategory.RURAL, sector=Sector.RURAL
     )
 
 
-def make_user(username, role, org, **extra):
-    user = User.objects.create_user(username, password=PASSWORD, role=role, organization=org,
-                                    display_name=username, **extra)
-    return User.objects.select_related("organization").get(pk=user.pk)
+def make_user(username, role, org, *more_grants, **extra):
+    """A user holding `role` on `org`, and each further (role, org) of `more_grants`."""
+    user = User.objects.create_user(username, password=PASSWORD, display_name=username, **extra)
+    for r, o in ((role, org), *more_grants):
+        Grant.objects.create(user=user, role=r, organization=o)
+    return User.objects.get(pk=user.pk)
 
 
 @pytest.fixture
@@ -85,6 +88,9 @@ def county(db):
     c.secretary = make_user("secretary", Role.BRANCH_SECRETARY, c.east)
     c.sibling_secretary = make_user("secretary2", Role.BRANCH_SECRETARY, c.west)
     c.cadre = make_user("cadre", Role.TRACKING_CADRE, c.east)
+    # Secretary of 东街村 (城关镇) who also follows 山口村 (青山乡) as a tracking cadre: sees both
+    # branches, edits only 东街村's members, sees nothing of 西街村.
+    c.two_grants = make_user("two_grants", Role.BRANCH_SECRETARY, c.east, (Role.TRACKING_CADRE, c.hill))
     return c
 
 

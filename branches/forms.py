@@ -17,9 +17,10 @@ class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
         fields = ["name", "kind", "category", "sector", "parent", "established_on", "phone", "address"]
         widgets = {"established_on": DateInput()}
 
-    def __init__(self, *args, user, kinds, **kwargs):
+    def __init__(self, *args, user, kinds, parents=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Organization.objects.visible_to(user).active()
+        # The parents offered: those under grants that allow creating (accounts.permissions).
+        self.fields["parent"].queryset = parents if parents is not None else Organization.objects.visible_to(user).active()
         self.fields["parent"].label_from_instance = tree_label
         self.fields["parent"].required = True  # only the county committee has none, and it exists
         self.fields["parent"].error_messages["invalid_choice"] = "所选党组织不存在或不在您的管理范围内。"
@@ -42,11 +43,9 @@ class MoveForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "请填写调整理由。"})
 
-    def __init__(self, *args, user, org, **kwargs):
+    def __init__(self, *args, org, parents, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = (
-            Organization.objects.visible_to(user).active().exclude(path__startswith=org.path)
-        )
+        self.fields["parent"].queryset = parents.exclude(path__startswith=org.path)
         self.fields["parent"].label_from_instance = tree_label
 
 

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts import permissions
 from core import audit
+from core.scoping import covers
 
 from . import services
 from .forms import DissolveForm, MoveForm, OfficerFormSet, OrganizationForm
@@ -28,8 +29,8 @@ def org_tree(request):
 
 def org_detail(request, pk):
     org = get_object_or_404(_visible(request).select_related("parent"), pk=pk)
-    scope_root = request.user.scope_path or ""
-    ancestors = [a for a in org.ancestors() if a.path.startswith(scope_root)]
+    paths = request.user.scope_paths
+    ancestors = [a for a in org.ancestors() if covers(paths, a.path)]
     return render(request, "branches/detail.html", {
         "org": org,
         "ancestors": ancestors,
@@ -38,8 +39,9 @@ def org_detail(request, pk):
         "dependents": services.dependents(org),
         "history": audit.history(org)[:100],
         "can_edit": permissions.can_edit_org(request.user, org),
+        "can_move_members": covers(request.user.editor_paths, org.path),
         "can_restructure": permissions.can_restructure_org(request.user, org),
-        "can_add_child": bool(permissions.creatable_kinds(request.user)) and not org.is_dissolved,
+        "can_add_child": bool(permissions.creatable_kinds(request.user, org)) and not org.is_dissolved,
     })
 
 
@@ -59,12 +61,15 @@ def org_create(request):
     if request.GET.get("parent"):
         parent = get_object_or_404(_visible(request), pk=request.GET["parent"])
         initial = {"parent": parent, "category": parent.category, "sector": parent.sector}
-    form = OrganizationForm(request.POST or None, initial=initial, user=request.user, kinds=kinds)
+    form = OrganizationForm(request.POST or None, initial=initial, user=request.user, kinds=kinds,
+                            parents=permissions.creatable_parents(request.user))
     formset = OfficerFormSet(request.POST or None, prefix="officers")
-    done, org = form.perform(
-        request, lambda cd: services.create_organization(request.user, officers=_officer_rows(formset), **cd),
-        formset,
-    )
+
+    def create(cd):
+        permissions.check_create(request.user, cd["parent"], cd["kind"])
+        return services.create_organization(request.user, officers=_officer_rows(formset), **cd)
+
+    done, org = form.perform(request, create, formset)
     if done:
         messages.success(request, f"已新建“{org.name}”。")
         return redirect("branches:detail", org.pk)
@@ -75,7 +80,7 @@ def org_edit(request, pk):
     org = get_object_or_404(_visible(request), pk=pk)
     if not permissions.can_edit_org(request.user, org) or org.is_dissolved:
         raise PermissionDenied
-    kinds = permissions.creatable_kinds(request.user)
+    kinds = permissions.creatable_kinds(request.user, org.parent) if org.parent_id else []
     form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=org.pk),
                             user=request.user, kinds=kinds)
     initial = [{"post": o.post, "name": o.name, "phone": o.phone} for o in org.officers.all()]
@@ -96,7 +101,7 @@ def org_move(request, pk):
     org = get_object_or_404(_visible(request), pk=pk)
     if not permissions.can_restructure_org(request.user, org) or org.is_dissolved:
         raise PermissionDenied
-    form = MoveForm(request.POST or None, user=request.user, org=org)
+    form = MoveForm(request.POST or None, org=org, parents=permissions.restructure_parents(request.user))
     done, _ = form.perform(request, lambda cd: services.move_organization(request.user, org, cd["parent"], cd["reason"]))
     if done:
         messages.success(request, f"已将“{org.name}”调整到“{form.cleaned_data['parent'].name}”之下。")

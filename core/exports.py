@@ -105,7 +105,7 @@ def run_export(job_id):
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
     content_type, render = FORMATS[job.fmt]
-    user = get_user_model().objects.select_related("organization").get(pk=job.user_id)
+    user = get_user_model().objects.get(pk=job.user_id)
 
     def progress(n):
         ExportJob.objects.filter(pk=job.pk).update(done=n)

@@ -1,35 +1,76 @@
 """Scoping by organization subtree (the NetBox `restrict()` habit).
 
-Every organization carries a materialized path ("0001.0004.0012."). A user holds a role on one
-organization; it sees that organization and everything whose path starts with its path. A model
-that belongs to an organization joins the scheme by using `ScopedQuerySet` and naming the lookup to
-its organization's path in `scope_path_lookup`.
+Every organization carries a materialized path ("0001.0004.0012."). A user holds one or more
+grants, each a role on an organization; it sees the union of the granted subtrees: everything whose
+path starts with one of its paths. A model that belongs to an organization joins the scheme by
+using `ScopedQuerySet` and naming the lookup to its organization's path in `scope_path_lookup`.
 
-core knows no domain app: it reads `user.scope_path` (defined by the user model) and nothing else.
+core knows no domain app: it reads `user.scope_paths` (defined by the user model) and nothing else.
 """
 
+from functools import reduce
+from operator import or_
+
 from django.db import models
+from django.db.models import Q
 
 ALL = ""  # the scope path of a user who sees the whole county
 
 
-def scope_path(user):
-    """The path prefix a user may see: "" for the whole county, None for nothing."""
+def collapse(paths):
+    """The smallest set of prefixes covering `paths`: nested grants fold into the outer one,
+    and any county-wide grant makes it [ALL]."""
+    out = []
+    for p in sorted(set(paths)):
+        if p == ALL:
+            return [ALL]
+        if not any(p.startswith(kept) for kept in out):
+            out.append(p)
+    return out
+
+
+def covers(paths, path):
+    """Whether one of the prefixes `paths` covers the organization path `path`."""
+    return any(path.startswith(p) for p in paths)
+
+
+def scope_paths(user):
+    """The path prefixes a user may see: [ALL] for the whole county, [] for nothing."""
     if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    return list(getattr(user, "scope_paths", ()))
+
+
+def scope_path(user):
+    """The single path prefix of a user with one subtree ("" = whole county, None = nothing or
+    several subtrees). Prefer `scope_paths`."""
+    paths = scope_paths(user)
+    return paths[0] if len(paths) == 1 else None
+
+
+def paths_q(lookup, paths):
+    """Q for "`lookup` starts with one of `paths`" (one indexed OR); None means no filter."""
+    paths = collapse(paths)
+    if ALL in paths:
         return None
-    return getattr(user, "scope_path", None)
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{lookup}__startswith": p}) for p in paths))
 
 
 class ScopedQuerySet(models.QuerySet):
     scope_path_lookup = "path"
 
-    def visible_to(self, user):
-        path = scope_path(user)
-        if path is None:
+    def within(self, paths):
+        """Rows under one of the path prefixes `paths`."""
+        paths = list(paths)
+        if not paths:
             return self.none()
-        if path == ALL:
-            return self
-        return self.filter(**{f"{self.scope_path_lookup}__startswith": path})
+        q = paths_q(self.scope_path_lookup, paths)
+        return self if q is None else self.filter(q)
+
+    def visible_to(self, user):
+        return self.within(scope_paths(user))
 
 
 def scoped_manager(lookup):

@@ -2,8 +2,10 @@ from dataclasses import replace
 
 from django.http import QueryDict
 
+from accounts.permissions import full_id_paths
 from core import exports
 from core.documents import pick_columns
+from core.scoping import covers
 
 from .roster import COLUMNS, filter_members, roster_document
 
@@ -21,11 +23,19 @@ def _querydict(params):
 
 
 def columns_for(user, keys):
-    """The ticked columns; for a read-only user the ID number stays masked in the file too."""
+    """The ticked columns; the ID number is whole only where an editor grant covers the member's
+    branch, and stays masked in the file elsewhere (a read-only grant)."""
     columns = pick_columns(COLUMNS, keys)
     if user.can_see_full_ids:
         return columns
-    return [replace(c, value=c.screen) if c.key == "id_number" else c for c in columns]
+    paths = full_id_paths(user)
+
+    def id_value(c):
+        if not paths:
+            return c.screen
+        return lambda m: c.value(m) if covers(paths, m.organization.path) else c.screen(m)
+
+    return [replace(c, value=id_value(c)) if c.key == "id_number" else c for c in columns]
 
 
 @exports.register("roster")

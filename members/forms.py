@@ -26,11 +26,12 @@ DATE_FIELDS = ["birth_date", "joined_on", "full_member_on", "lost_contact_since"
 
 
 def visible_branches(user):
-    return Organization.objects.visible_to(user).active().branches()
+    """The branches a user may place members in: under its editor grants (accounts.permissions)."""
+    return Organization.objects.within(user.editor_paths).active().branches()
 
 
 def visible_groups(user):
-    return Organization.objects.visible_to(user).active().filter(kind=OrgKind.GROUP)
+    return Organization.objects.within(user.editor_paths).active().filter(kind=OrgKind.GROUP)
 
 
 class MemberForm(ServiceErrorsMixin, forms.ModelForm):
@@ -57,8 +58,8 @@ class MemberForm(ServiceErrorsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = visible_branches(user)
         self.fields["organization"].empty_label = "请选择党支部"
-        if user.organization is not None and user.organization.is_branch:
-            self.fields["organization"].initial = user.organization  # a secretary's own branch
+        if user.home_branch is not None:
+            self.fields["organization"].initial = user.home_branch  # a secretary's own branch
         self.fields["party_group"].queryset = visible_groups(user)
         if self.instance.pk:
             # Moving to another branch is its own action, with a reason.

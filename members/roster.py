@@ -131,5 +131,6 @@ def filter_members(user, data):
 def roster_document(user, form, columns):
     """The roster's frame: its unit line names the filtered organization, else the user's own."""
     org = form.cleaned_data.get("org") if form.is_bound and form.is_valid() else None
-    org = org or user.organization
+    if org is None and len(user.grant_list) == 1:
+        org = user.grant_list[0].organization
     return Register(title="党员名册", columns=columns, unit_name=org.name if org else "")

@@ -54,16 +54,21 @@ def roster_export(request, fmt):
 
 def member_detail(request, pk):
     member = get_object_or_404(_visible(request), pk=pk)
+    editor = permissions.can_edit_member(request.user, member)
     return render(request, "members/detail.html", {
         "member": member,
         "history": audit.history(member)[:200],
-        "can_edit": permissions.can_edit_members(request.user) and member.on_roll,
-        "can_change_state": permissions.can_edit_members(request.user),
+        "can_edit": editor and member.on_roll,
+        "can_change_state": editor,
+        "full_ids": permissions.can_see_full_id(request.user, member),
     })
 
 
-def _require_editor(request):
+def _require_editor(request, member=None):
+    """Some editor grant; for a member, one that covers the member's branch."""
     if not permissions.can_edit_members(request.user):
+        raise PermissionDenied
+    if member is not None and not permissions.can_edit_member(request.user, member):
         raise PermissionDenied
 
 
@@ -83,6 +88,7 @@ def member_create(request):
 def member_edit(request, pk):
     _require_editor(request)
     member = get_object_or_404(_visible(request), pk=pk)
+    _require_editor(request, member)
     if not member.on_roll:
         raise PermissionDenied
     form = MemberForm(request.POST or None, instance=member, user=request.user)
@@ -96,6 +102,7 @@ def member_edit(request, pk):
 def member_move(request, pk):
     _require_editor(request)
     member = get_object_or_404(_visible(request), pk=pk)
+    _require_editor(request, member)
     form = MoveMemberForm(request.POST or None, user=request.user, exclude_branch=member.organization)
     done, _ = form.perform(request, lambda cd: services.move_member(request.user, member, cd["branch"], cd["reason"]))
     if done:
@@ -109,6 +116,7 @@ def member_move(request, pk):
 def member_state(request, pk):
     _require_editor(request)
     member = get_object_or_404(_visible(request), pk=pk)
+    _require_editor(request, member)
     form = RollStateForm(request.POST or None, member=member)
     done, _ = form.perform(
         request, lambda cd: services.change_roll_state(request.user, member, cd["roll_state"], cd["on_date"],

@@ -1,4 +1,5 @@
-"""Scope: walk every URL as a user of a sibling branch and of another committee; nothing leaks.
+"""Scope: walk every URL as a user of a sibling branch, of another committee, and as a person with
+two grants in different committees; nothing leaks.
 
 Every named URL of the project must appear in URL_CASES, so a new page cannot be added without
 being walked here."""
@@ -59,6 +60,8 @@ VIEWERS = {
     # A secretary may read its own parent committee's name (its branch page shows it), not a sibling's.
     "sibling_secretary": {"orgs": ["east", "east_group", "other_town", "hill"], "members": ["east1", "east2", "hill1"]},
     "other_committee": {"orgs": ["town", "east", "west", "east_group"], "members": ["east1", "east2", "west1"]},
+    # Secretary of 东街村 and tracking cadre of 山口村 (two committees): nothing of 西街村.
+    "two_grants": {"orgs": ["west"], "members": ["west1"]},
 }
 
 
@@ -172,3 +175,14 @@ def test_secretary_sees_own_branch_only(client, county):
     assert "张东一" in text and "张东二" in text
     assert "李西一" not in text and "王山一" not in text
     assert client.get(reverse("members:detail", args=[county.east1.pk])).status_code == 200
+
+
+def test_two_grants_see_both_subtrees_and_nothing_of_a_third(client, county):
+    client.force_login(county.two_grants)
+    text = client.get(reverse("members:roster")).content.decode()
+    assert "张东一" in text and "张东二" in text and "王山一" in text
+    assert "李西一" not in text
+    tree = client.get(reverse("branches:tree")).content.decode()
+    assert "东街村党支部" in tree and "山口村党支部" in tree and "西街村党支部" not in tree
+    for m in (county.east1, county.hill1):
+        assert client.get(reverse("members:detail", args=[m.pk])).status_code == 200

@@ -74,21 +74,33 @@ def test_every_member_keeps_the_rules(seeded):
 
 
 def test_demo_accounts(seeded):
-    users = {u.username: u for u in User.objects.select_related("organization")}
+    users = {u.username: u for u in User.objects.all()}
     assert set(users) == {a.username for a in DEMO_ACCOUNTS}
     for a in DEMO_ACCOUNTS:
         user = users[a.username]
-        assert user.role == a.role
-        assert user.organization.kind in ROLE_ORG_KINDS[Role(a.role)]
+        assert [(g.role, g.organization.name) for g in user.grant_list] == sorted(
+            [(r, o or "X县委") for r, o in a.grants], key=lambda ro: Organization.objects.get(name=ro[1]).path)
+        for g in user.grant_list:
+            assert g.organization.kind in ROLE_ORG_KINDS[Role(g.role)]
         assert user.check_password(DEMO_PASSWORD)
         assert user.is_superuser == a.superuser
-    assert users["county"].organization.parent is None
-    assert users["committee"].organization.name.endswith("镇党委")
-    secretary, sibling = users["secretary"].organization, users["secretary2"].organization
+
+    def only(username):
+        (grant,) = users[username].grant_list
+        return grant.organization
+
+    assert only("county").parent is None
+    assert only("committee").name.endswith("镇党委")
+    secretary, sibling = only("secretary"), only("secretary2")
     assert secretary != sibling
-    assert secretary.parent_id == sibling.parent_id == users["committee"].organization_id
+    assert secretary.parent_id == sibling.parent_id == only("committee").pk
     assert Member.objects.visible_to(users["secretary"]).exists()
-    for line in ("admin", "secretary2", DEMO_PASSWORD, "城关镇红旗村党支部"):
+    # The tracking cadre follows a few units in different committees, not a whole committee.
+    cadre_units = [g.organization for g in users["cadre"].grant_list]
+    assert 2 <= len(cadre_units) <= 3 and len({u.parent_id for u in cadre_units}) == len(cadre_units)
+    assert all(u.kind not in ("committee", "working", "county") for u in cadre_units)
+    assert users["clerk"].roles == {Role.COUNTY_ADMIN, Role.TRACKING_CADRE}
+    for line in ("admin", "secretary2", DEMO_PASSWORD, "城关镇红旗村党支部", "clerk", "县人民医院党总支"):
         assert line in seeded
 
 
@@ -119,4 +131,4 @@ def test_demo_comes_with_audited_everyday_changes(seeded):
     assert by_action["update"].actor.username == "secretary" and "phone" in by_action["update"].changes
     assert by_action["move"].actor.username == "committee"
     moved = Member.objects.get(pk=by_action["move"].object_id)
-    assert moved.organization == User.objects.get(username="secretary2").organization
+    assert moved.organization == User.objects.get(username="secretary2").home_branch

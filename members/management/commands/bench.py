@@ -195,7 +195,7 @@ class Command(BaseCommand):
             self._run_child(members, runs, big_runs, database_url)
             return
         self._ensure_county(members)
-        user = User.objects.select_related("organization").get(username=BENCH_USERNAME)
+        user = User.objects.get(username=BENCH_USERNAME)
         results = []
         for case in self._cases(user, runs, big_runs):
             self.stdout.write(f"正在测量：{case.name} ……")

@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Grant, Role
 from branches.choices import (
     BRANCH_KINDS,
     COMMITTEE_KINDS,
@@ -56,19 +56,28 @@ DEMO_PASSWORD = "demo12345"
 class DemoAccount:
     username: str
     display_name: str
-    role: str
-    organization: str  # the organization's name in the demo county; "" = the county committee
+    # (role, organization name in the demo county; "" = the county committee), one per grant
+    grants: tuple
     superuser: bool = False
+
+    @property
+    def role(self):
+        return self.grants[0][0]
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("admin", "系统管理员", Role.COUNTY_ADMIN, "", superuser=True),
-    DemoAccount("county", "刘建华", Role.COUNTY_ADMIN, ""),
-    DemoAccount("committee", "陈志强", Role.COMMITTEE, "城关镇党委"),
-    DemoAccount("committee2", "王海燕", Role.COMMITTEE, "县直机关工委"),
-    DemoAccount("secretary", "张红梅", Role.BRANCH_SECRETARY, "城关镇红旗村党支部"),
-    DemoAccount("secretary2", "李国强", Role.BRANCH_SECRETARY, "城关镇东风村党支部"),
-    DemoAccount("cadre", "赵文斌", Role.TRACKING_CADRE, "县卫生健康系统党委"),
+    DemoAccount("admin", "系统管理员", ((Role.COUNTY_ADMIN, ""),), superuser=True),
+    DemoAccount("county", "刘建华", ((Role.COUNTY_ADMIN, ""),)),
+    DemoAccount("committee", "陈志强", ((Role.COMMITTEE, "城关镇党委"),)),
+    DemoAccount("committee2", "王海燕", ((Role.COMMITTEE, "县直机关工委"),)),
+    DemoAccount("secretary", "张红梅", ((Role.BRANCH_SECRETARY, "城关镇红旗村党支部"),)),
+    DemoAccount("secretary2", "李国强", ((Role.BRANCH_SECRETARY, "城关镇东风村党支部"),)),
+    # A tracking cadre follows a few pilot units, in different committees.
+    DemoAccount("cadre", "赵文斌", ((Role.TRACKING_CADRE, "县人民医院党总支"),
+                                   (Role.TRACKING_CADRE, "县第一中学党总支"),
+                                   (Role.TRACKING_CADRE, "县公安局党总支"))),
+    # An organization-department clerk who is also the tracking cadre of a unit.
+    DemoAccount("clerk", "孙丽娟", ((Role.COUNTY_ADMIN, ""), (Role.TRACKING_CADRE, "城关镇红旗村党支部"))),
 ]
 
 
@@ -809,11 +818,13 @@ def format_table(headers, rows):
 
 
 def account_rows(county_name):
-    """角色 | 用户名 | 密码 | 所在党组织, one row per demo login."""
+    """角色 | 用户名 | 密码 | 所在党组织, one row per demo login (roles and organizations of
+    several grants joined with 、)."""
     rows = []
     for a in DEMO_ACCOUNTS:
-        role = Role(a.role).label + ("（超级管理员）" if a.superuser else "")
-        rows.append([role, a.username, DEMO_PASSWORD, a.organization or f"{county_name}委"])
+        roles = "、".join(dict.fromkeys(str(Role(r).label) for r, _ in a.grants))
+        orgs = "、".join(org or f"{county_name}委" for _, org in a.grants)
+        rows.append([roles + ("（超级管理员）" if a.superuser else ""), a.username, DEMO_PASSWORD, orgs])
     return rows
 
 
@@ -873,11 +884,14 @@ class Command(BaseCommand):
             if User.objects.filter(username=a.username).exists():
                 skipped.append(a.username)
                 continue
-            User.objects.create(
-                username=a.username, password=password, display_name=a.display_name, role=a.role,
-                organization=orgs_by_name[a.organization or f"{builder.county_name}委"],
+            user = User.objects.create(
+                username=a.username, password=password, display_name=a.display_name,
                 phone=builder.phone(), is_superuser=a.superuser, is_staff=a.superuser,
             )
+            Grant.objects.bulk_create([
+                Grant(user=user, role=role, organization=orgs_by_name[org or f"{builder.county_name}委"])
+                for role, org in a.grants
+            ])
         return skipped
 
     def _demo_history(self):
@@ -886,12 +900,11 @@ class Command(BaseCommand):
         from members import services
 
         User = get_user_model()
-        users = {u.username: u for u in User.objects.select_related("organization")
-                 .filter(username__in=["secretary", "secretary2", "committee"])}
+        users = {u.username: u for u in User.objects.filter(username__in=["secretary", "secretary2", "committee"])}
         if len(users) < 3:
             return
         today = timezone.localdate()
-        own = Member.objects.on_roll().filter(organization=users["secretary"].organization).order_by("pk")
+        own = Member.objects.on_roll().filter(organization=users["secretary"].home_branch).order_by("pk")
         first = own.first()
         if first is None:
             return
@@ -899,7 +912,7 @@ class Command(BaseCommand):
         services.update_member(users["secretary"], first, "本人更换手机号码")
         second = own.exclude(pk=first.pk).first()
         if second is not None:
-            services.move_member(users["committee"], second, users["secretary2"].organization,
+            services.move_member(users["committee"], second, users["secretary2"].home_branch,
                                  "随家庭迁居，转入相邻村党支部")
         elder = own.filter(birth_date__lte=add_years(today, -80)).exclude(pk=first.pk).first()
         if elder is not None:

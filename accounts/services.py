@@ -10,8 +10,10 @@ from .models import Grant, User
 
 Action = audit.Action
 ACCOUNT_FIELDS = ["username", "display_name", "phone", "is_active", "is_staff", "is_superuser"]
-GRANTS_LABEL = "授权"
-PASSWORD_LABEL = "密码"
+# Changes that are not fields of User (labels registered in accounts/apps.py).
+GRANTS = "grants"
+PASSWORD = "password"
+DELETED = "deleted"
 
 
 def account_snapshot(user):
@@ -31,16 +33,16 @@ def record_account(actor, user, action, *, before=None, grants_before=None, reas
     if grants_before is not None:
         after = grants_text(user)
         if after != grants_before:
-            changes[GRANTS_LABEL] = [grants_before, after]
+            changes[GRANTS] = [grants_before, after]
     if password:
-        changes[PASSWORD_LABEL] = ["", "已重置"]
+        changes[PASSWORD] = ["", "已重置"]
     if changes or action == Action.CREATE:
         audit.record(actor, user, action, changes=changes, reason=reason)
 
 
 def record_deletion(actor, user, reason):
     """The last entry of a deleted account: what it held (its history stays in the audit)."""
-    audit.record(actor, user, Action.UPDATE, changes={GRANTS_LABEL: [grants_text(user), ""], "账号": ["", "已删除"]},
+    audit.record(actor, user, Action.UPDATE, changes={GRANTS: [grants_text(user), ""], DELETED: ["", "是"]},
                  reason=reason)
 
 

@@ -138,3 +138,20 @@ def check_grant(user, role, org):
         raise ValidationError({"role": f"您不能授予“{Role(role).label}”角色。"})
     if not covers(manage_paths(user), org.path):
         raise ValidationError({"organization": "所选党组织不存在或不在您的管理范围内。"})
+
+
+# --- Party decisions (core/decisions.py) ---------------------------------------------------
+# A unit proposes, the level above approves. Both take the path of the proposing branch.
+APPROVER_ROLES = (Role.COUNTY_ADMIN, Role.COMMITTEE)
+
+
+def can_propose_decision(user, branch_path):
+    """The branch's secretary, or an editor grant above it."""
+    return user.is_active and covers(user.editor_paths, branch_path)
+
+
+def can_approve_decision(user, branch_path):
+    """The level above: a committee or county administrator grant covering the branch's parent
+    organization (a grant on the branch itself never approves the branch's own proposals)."""
+    parent_path = branch_path[: branch_path.rstrip(".").rfind(".") + 1]
+    return user.is_active and bool(parent_path) and covers(user.paths_for(APPROVER_ROLES), parent_path)

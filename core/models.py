@@ -98,3 +98,78 @@ class ExportJob(models.Model):
         if not self.total:
             return 0
         return min(99, int(self.done * 100 / self.total))
+
+
+class DecisionQuerySet(ScopedQuerySet):
+    scope_path_lookup = "scope_path"
+
+    def for_subject(self, obj):
+        ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        return self.filter(content_type=ct, object_id=str(obj.pk))
+
+    def pending(self):
+        return self.filter(state=Decision.State.PENDING)
+
+
+class Decision(models.Model):
+    """A proposal that becomes a decision only when the level above approves it (core/decisions.py).
+
+    The subject is any record (a member, later an investigation's case); what a kind does to its
+    subject when approved is registered by the app that owns the subject."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REFUSED = "refused", "不予批准"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    kind = models.CharField("决定类别", max_length=30)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=40)
+    subject_repr = models.CharField("对象", max_length=200)
+    scope_path = models.CharField(max_length=255, db_index=True)
+    unit_name = models.CharField("提出单位", max_length=100)
+    meeting_on = models.DateField("支部大会日期")
+    effective_on = models.DateField("生效日期", null=True, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    grounds = models.TextField("事实和依据")
+    corrects = models.ForeignKey("self", verbose_name="更正的决定", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="corrections")
+    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    proposer_name = models.CharField("提出人", max_length=100)
+    proposed_at = models.DateTimeField("提出时间", auto_now_add=True)
+    decider = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    decider_name = models.CharField("审批人", max_length=100, blank=True)
+    decided_on = models.DateField("审批日期", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    opinion = models.TextField("审批意见", blank=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "决定"
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="decision_subject"),
+            models.Index(fields=["state", "scope_path"], name="decision_state_scope"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject_repr}：{self.kind_label}"
+
+    @property
+    def audit_scope_path(self):
+        return self.scope_path
+
+    @property
+    def kind_label(self):
+        from . import decisions
+
+        return decisions.kind_label(self.kind)
+
+    @property
+    def is_pending(self):
+        return self.state == self.State.PENDING

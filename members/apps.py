@@ -11,7 +11,7 @@ class MembersConfig(AppConfig):
         from branches.services import register_counter, register_dependent
         from core import audit, panels
 
-        from . import exports, idcard  # noqa: F401  (exports registers the roster exporter)
+        from . import decisions, exports, idcard  # noqa: F401  (exports registers the roster exporter)
         from .dashboard import members_panel
         from .models import Member
 
@@ -22,6 +22,7 @@ class MembersConfig(AppConfig):
         audit.register_page(Member, "members:detail")
         audit.register_sensitive(Member, "id_number", idcard.mask)
         panels.register(10, members_panel)
+        decisions.register_all()
 
 
 def count_on_roll(org_ids):

@@ -14,17 +14,31 @@ class Category(models.TextChoices):
 
 
 class RollState(models.TextChoices):
+    """在册状态. 出党 says how in `RemovalKind`; 去世 and 已转出 are facts, 出党 only an approved decision."""
+
     ON_ROLL = "on_roll", "在册"
     TRANSFERRED_OUT = "transferred_out", "已转出"
     REMOVED = "removed", "出党"
     DECEASED = "deceased", "去世"
 
 
+class RemovalKind(models.TextChoices):
+    """出党方式: how a member left the Party (附件4 组织处置情况 and the statistics' 减少党员).
+    Blank for records entered as 出党 before the kinds were kept."""
+
+    EXPELLED = "expelled", "开除党籍"
+    STRUCK_OFF = "struck_off", "除名"
+    QUIT = "quit", "退党除名"
+    LAPSED = "lapsed", "自行脱党除名"
+    DISQUALIFIED = "disqualified", "取消预备党员资格"
+
+
 class MembershipStatus(models.TextChoices):
-    """党籍状态."""
+    """党籍状态 (附件4 规范管理情况: 停止党籍, 保留组织关系), each with its date on the member."""
 
     NORMAL = "normal", "正常"
     SUSPENDED = "suspended", "停止党籍"
+    RETAINED = "retained", "出国（境）保留组织关系"
 
 
 class JobCategory(models.TextChoices):

@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from .choices import Category
+from .decisions import overdue_q
 from .models import Member
 
 
@@ -13,6 +14,7 @@ def members_panel(request):
         probationary=Count("pk", filter=Q(category=Category.PROBATIONARY)),
         mobile=Count("pk", filter=Q(is_mobile=True)),
         lost=Count("pk", filter=Q(is_lost_contact=True)),
+        overdue=Count("pk", filter=overdue_q()),
     )
     roster = reverse("members:roster")
     return {
@@ -22,5 +24,7 @@ def members_panel(request):
             ("预备党员", c["probationary"], f"{roster}?category=probationary"),
             ("流动党员", c["mobile"], f"{roster}?mobile=yes"),
             ("失联党员", c["lost"], f"{roster}?lost=yes"),
+            ("预备期已满未作决定", c["overdue"], reverse("members:probation")),
         ],
     }
+

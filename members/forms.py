@@ -8,7 +8,7 @@ from core.forms import DateInput, ServiceErrorsMixin
 from core.validators import normalize_phone
 
 from . import idcard
-from .choices import RollState
+from .choices import MembershipStatus, RollState
 from .models import Member
 from .services import DUPLICATE_ID, ROLL_TRANSITIONS
 
@@ -16,18 +16,25 @@ FIELDSETS = [
     ("基本信息", ["name", "gender", "ethnicity", "birth_date", "id_number", "native_place", "education",
                   "degree"]),
     ("党籍信息", ["category", "joined_on", "full_member_on", "organization", "party_group",
-                  "membership_status"]),
+                  "membership_status", "membership_status_on"]),
     ("工作与联系", ["job_category", "work_unit", "post", "tech_title", "new_social_stratum",
                     "is_migrant_worker", "phone", "household_registration", "residence"]),
     ("流动与失联", ["is_mobile", "is_lost_contact", "lost_contact_reason", "lost_contact_since"]),
     ("其他", ["notes", "reason"]),
 ]
-DATE_FIELDS = ["birth_date", "joined_on", "full_member_on", "lost_contact_since"]
+DATE_FIELDS = ["birth_date", "joined_on", "full_member_on", "lost_contact_since", "membership_status_on"]
+# Changed only by an approved decision (members/decisions.py): shown, not editable, once registered.
+DECIDED_FIELDS = ["category", "membership_status", "membership_status_on"]
 
 
 def visible_branches(user):
     """The branches a user may place members in: under its editor grants (accounts.permissions)."""
     return Organization.objects.within(user.editor_paths).active().branches()
+
+
+def placeable_branches(user):
+    """Branches a member's formal relationship may be placed in: not a 临时党支部."""
+    return visible_branches(user).exclude(kind=OrgKind.TEMP_BRANCH)
 
 
 def visible_groups(user):
@@ -56,7 +63,7 @@ class MemberForm(ServiceErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = visible_branches(user)
+        self.fields["organization"].queryset = placeable_branches(user)
         self.fields["organization"].empty_label = "请选择党支部"
         if user.home_branch is not None:
             self.fields["organization"].initial = user.home_branch  # a secretary's own branch
@@ -65,8 +72,18 @@ class MemberForm(ServiceErrorsMixin, forms.ModelForm):
             # Moving to another branch is its own action, with a reason.
             del self.fields["organization"]
             self.fields["party_group"].queryset = visible_groups(user).filter(parent=self.instance.organization_id)
+            for name in DECIDED_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "由经上级批准的决定变更（党员页面“提出决定”）。"
         for name in DATE_FIELDS:
             self.fields[name].error_messages["invalid"] = "日期格式应为 2026-11-27。"
+
+    def clean(self):
+        cd = super().clean()
+        status = cd.get("membership_status")
+        if not self.instance.pk and status and status != MembershipStatus.NORMAL and not cd.get("membership_status_on"):
+            self.add_error("membership_status_on", "请填写停止党籍或保留组织关系的日期。")
+        return cd
 
     def fieldsets(self):
         return [(title, [self[n] for n in names if n in self.fields]) for title, names in FIELDSETS]
@@ -96,7 +113,7 @@ class MoveMemberForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, user, exclude_branch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = visible_branches(user).exclude(pk=exclude_branch.pk)
+        self.fields["branch"].queryset = placeable_branches(user).exclude(pk=exclude_branch.pk)
 
 
 class MoveAllForm(MoveMemberForm):

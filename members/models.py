@@ -20,6 +20,7 @@ from .choices import (
     JobCategory,
     LostContactReason,
     MembershipStatus,
+    RemovalKind,
     RollState,
 )
 
@@ -36,6 +37,13 @@ def add_years(d, years):
         return d.replace(year=d.year + years)
     except ValueError:  # 29 February
         return d.replace(year=d.year + years, day=28)
+
+
+# 临时党支部 (set up for a project, a training course, a mobile group) holds no member's formal
+# relationship: its members are listed there while their relationship stays in their own branch.
+TEMP_BRANCH_RULE = (
+    "临时党支部不接转党员的正式组织关系：党员的组织关系应留在原党支部（或转入正式党支部），不能登记或转入临时党支部。"
+)
 
 
 class MemberQuerySet(ScopedQuerySet):
@@ -80,6 +88,8 @@ class Member(models.Model):
     membership_status = models.CharField(
         "党籍状态", max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.NORMAL
     )
+    membership_status_on = models.DateField("党籍状态日期", null=True, blank=True)
+    probation_extended_months = models.PositiveSmallIntegerField("延长预备期（月）", default=0)
     is_lost_contact = models.BooleanField("是否失联党员", default=False)
     lost_contact_reason = models.CharField(
         "失去联系情形", max_length=2, choices=LostContactReason.choices, blank=True
@@ -91,6 +101,7 @@ class Member(models.Model):
         "在册状态", max_length=20, choices=RollState.choices, default=RollState.ON_ROLL
     )
     roll_state_on = models.DateField("状态变更日期", null=True, blank=True)
+    removal_kind = models.CharField("出党方式", max_length=20, choices=RemovalKind.choices, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -140,6 +151,10 @@ class Member(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_pinyin", "updated_at"}
         super().save(*args, **kwargs)
 
+    def _enters(self, org):
+        """Is this member being registered in, or moved to, `org` (rather than already there)?"""
+        return self.pk is None or not Member.objects.filter(pk=self.pk, organization_id=org.pk).exists()
+
     def placement_errors(self):
         """{field: message} when the member's branch or party group cannot take it: not a branch,
         dissolved, or a group of another branch. (Checked on every save through clean, and when a
@@ -148,7 +163,9 @@ class Member(models.Model):
         org = self.organization if self.organization_id else None
         if org is not None:
             if org.kind not in (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMP_BRANCH):
-                errors["organization"] = "党员只能编入党支部（含联合党支部、临时党支部）。"
+                errors["organization"] = "党员只能编入党支部（含联合党支部）。"
+            elif org.kind == OrgKind.TEMP_BRANCH and self._enters(org):
+                errors["organization"] = TEMP_BRANCH_RULE
             elif org.is_dissolved:
                 errors["organization"] = f"“{org.name}”已撤销，不能编入党员。"
         group = self.party_group if self.party_group_id else None

@@ -72,6 +72,9 @@ def update_member(user, member, reason=""):
         raise ValidationError({"organization": "调整所在党支部请使用“转移”操作并填写理由。"})
     if old.roll_state != member.roll_state:
         raise ValidationError({"roll_state": "变更在册状态请使用“状态变更”操作。"})
+    for name, message in DECISION_FIELDS.items():
+        if getattr(old, name) != getattr(member, name):
+            raise ValidationError({name: message})
     member.full_clean()
     _check_unique_id(member)
     _save(member)
@@ -96,23 +99,40 @@ def move_member(user, member, branch, reason, party_group=None):
     return member
 
 
-# Which roll states may follow which. 在册 ↔ the others; a deceased member stays deceased.
+# Which roll states may follow which by a plain change: facts only (去世, 已转出 and back).
+# 出党 and its reversal (重新入党) are decisions the level above approves (members/decisions.py).
 ROLL_TRANSITIONS = {
-    RollState.ON_ROLL: (RollState.TRANSFERRED_OUT, RollState.REMOVED, RollState.DECEASED),
+    RollState.ON_ROLL: (RollState.TRANSFERRED_OUT, RollState.DECEASED),
     RollState.TRANSFERRED_OUT: (RollState.ON_ROLL,),
-    RollState.REMOVED: (RollState.ON_ROLL,),
+    RollState.REMOVED: (),
     RollState.DECEASED: (),
+}
+DECISION_ONLY = {
+    RollState.REMOVED: "出党须由党支部大会讨论、上级党组织批准：请在党员页面“提出决定”。",
+}
+REMOVED_BACK = "已出党的人员不能通过状态变更恢复在册；重新入党请提出“重新入党”决定，经上级党组织批准。"
+DECISION_FIELDS = {
+    "category": "人员类别的变更（转正）须由支部大会讨论、上级党组织批准：请在党员页面“提出决定”。",
+    "membership_status": "党籍状态（停止党籍、保留组织关系、恢复党籍）须由上级党组织批准：请在党员页面“提出决定”。",
+    "membership_status_on": "党籍状态日期随批准的决定记录，不能直接修改。",
+    "probation_extended_months": "延长预备期须由上级党组织批准：请在党员页面“提出决定”。",
+    "removal_kind": "出党方式随批准的决定记录，不能直接修改。",
 }
 
 
 @transaction.atomic
 def change_roll_state(user, member, new_state, on_date, reason, *, branch=None, party_group=None):
-    """Change the roll state on `on_date`. Leaving the roll ends the member's placement that day;
+    """A fact about the member (去世 with its date, 已转出 and back), needing no approval: 出党 and
+    重新入党 are decisions (members/decisions.py). Leaving the roll ends the member's placement that day;
     coming back onto it starts one, in `branch` and `party_group` when given (else where it was),
     refused when that branch or group is dissolved or the group is another branch's."""
     _require_reason(reason, "请填写变更理由。")
     member = _locked().select_related("organization", "party_group").get(pk=member.pk)
     new_state = RollState(new_state)
+    if new_state in DECISION_ONLY:
+        raise ValidationError({"roll_state": DECISION_ONLY[new_state]})
+    if member.roll_state == RollState.REMOVED:
+        raise ValidationError({"roll_state": REMOVED_BACK})
     if new_state not in ROLL_TRANSITIONS[RollState(member.roll_state)]:
         raise ValidationError(
             {"roll_state": f"不能从“{member.get_roll_state_display()}”变更为“{new_state.label}”。"}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import decision_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/move/", views.member_move, name="move"),
     path("<int:pk>/state/", views.member_state, name="state"),
+    path("<int:pk>/propose/", decision_views.propose, name="propose"),
+    path("probation/", decision_views.probation, name="probation"),
     path("branch/<int:org_pk>/move-all/", views.branch_move_all, name="move_all"),
 ]

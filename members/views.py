@@ -8,7 +8,7 @@ from core.documents import pick_columns, screen_rows
 from core.pagination import page_of
 from core.views import notify_queued
 
-from . import services
+from . import decision_views, services
 from .exports import params_from_request
 from .forms import (
     MemberForm,
@@ -59,8 +59,9 @@ def member_detail(request, pk):
         "member": member,
         "history": audit.history(member)[:200],
         "can_edit": editor and member.on_roll,
-        "can_change_state": editor,
+        "can_change_state": editor and bool(services.ROLL_TRANSITIONS[member.roll_state]),
         "full_ids": permissions.can_see_full_id(request.user, member),
+        **decision_views.member_context(request.user, member),
     })
 
 

@@ -4,6 +4,7 @@ two grants in different committees; nothing leaks.
 Every named URL of the project must appear in URL_CASES, so a new page cannot be added without
 being walked here."""
 
+import datetime
 import io
 import subprocess
 
@@ -11,6 +12,7 @@ import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core import decisions
 from core.models import ExportJob
 
 # name -> how to build it: "list" (no object), or the attribute of the county fixture naming the
@@ -36,6 +38,11 @@ URL_CASES = {
     "members:move": "member",
     "members:state": "member",
     "members:move_all": "org",
+    "members:propose": "member",
+    "members:probation": None,
+    "decisions": None,
+    "decision_detail": "decision",
+    "decision_withdraw": "decision",
 }
 # Pages that are not scoped data: auth and the superuser-only admin (tested in accounts).
 NOT_SCOPED = {"login", "logout", "password_change", "password_change_done"}
@@ -104,11 +111,16 @@ def test_no_leak(client, county, viewer, name, django_user_model):
     # A finished export of someone else (the county admin), holding every member.
     owner_job = ExportJob.objects.create(user=county.admin, exporter="roster", fmt="xlsx", title="x.xlsx",
                                          status=ExportJob.Status.DONE)
+    # A pending decision about every hidden member, proposed by the county (so lists have some).
+    hidden_decisions = [
+        decisions.propose(county.admin, "suspend", m, meeting_on=datetime.date.today(), grounds="失联")
+        for m in hidden_members
+    ]
     client.force_login(user)
     kind = URL_CASES[name]
 
     if kind is None:
-        for params in ("", "?state=all", "?q=张", "?columns=name&columns=branch&columns=id_number"):
+        for params in ("", "?state=all", "?q=张", "?columns=name&columns=branch&columns=id_number", "?show=all"):
             response = client.get(reverse(name) + params)
             if response.status_code == 302:  # a list that went to the background: follow to 我的下载
                 response = client.get(response.url)
@@ -121,7 +133,7 @@ def test_no_leak(client, county, viewer, name, django_user_model):
                 assert o.name not in text, f"{name}{params} shows {o.name} to {viewer}"
         return
 
-    targets = {"job": [owner_job], "org": hidden_orgs, "member": hidden_members}[kind]
+    targets = {"job": [owner_job], "org": hidden_orgs, "member": hidden_members, "decision": hidden_decisions}[kind]
     for obj in targets:
         url = reverse(name, args=[obj.pk])
         assert client.get(url).status_code == 404, f"GET {url} as {viewer}"

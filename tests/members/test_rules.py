@@ -84,12 +84,12 @@ def test_id_unique_among_members_on_roll(county):
 
 @pytest.mark.parametrize("start, target, allowed", [
     (RollState.ON_ROLL, RollState.TRANSFERRED_OUT, True),
-    (RollState.ON_ROLL, RollState.REMOVED, True),
+    (RollState.ON_ROLL, RollState.REMOVED, False),  # 出党 is a decision the level above approves
     (RollState.ON_ROLL, RollState.DECEASED, True),
     (RollState.ON_ROLL, RollState.ON_ROLL, False),
     (RollState.TRANSFERRED_OUT, RollState.ON_ROLL, True),
     (RollState.TRANSFERRED_OUT, RollState.DECEASED, False),
-    (RollState.REMOVED, RollState.ON_ROLL, True),
+    (RollState.REMOVED, RollState.ON_ROLL, False),  # re-admission is 重新入党, a decision
     (RollState.DECEASED, RollState.ON_ROLL, False),
 ])
 def test_roll_state_transitions(county, start, target, allowed):

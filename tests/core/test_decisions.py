@@ -156,3 +156,18 @@ def test_removal_cannot_be_undone_by_the_roll_state_form(county):
         services.change_roll_state(county.committee, county.east2, RollState.ON_ROLL, TODAY, "恢复")
     county.east2.refresh_from_db()
     assert county.east2.roll_state == RollState.REMOVED
+
+
+def test_each_record_is_decided_by_the_grants_covering_it(county):
+    """A secretary of 山口村 who is also on 城关镇党委: approves 东街村's proposals (its committee grant
+    covers 东街村's parent), never 山口村's (there it is the branch itself)."""
+    dual = make_user("dual", Role.BRANCH_SECRETARY, county.hill, (Role.COMMITTEE, county.town))
+    east = _suspend(county.secretary, county.east1)
+    hill = _suspend(dual, county.hill1)
+    assert decisions.may_decide(dual, east) and not decisions.may_decide(dual, hill)
+    assert [d.pk for d in decisions.awaiting(dual)] == [east.pk]
+    with pytest.raises(ValidationError, match="不能审批自己提出的决定"):
+        decisions.approve(dual, hill, "同意")
+    decisions.approve(dual, east, "同意")
+    decisions.approve(county.other_committee, hill, "同意")
+    assert _status(county.east1)[0] == _status(county.hill1)[0] == MembershipStatus.SUSPENDED

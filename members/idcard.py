@@ -48,7 +48,19 @@ def gender(value):
 
 
 def mask(value):
-    """3201**********1234: shown everywhere but the member's own page."""
+    """3209**************: what a role that may not see full numbers sees, everywhere (pages,
+    files, histories). Only the first four digits (the city, shared by the whole county) stay:
+    the birth date and gender are shown beside it in other columns, so leaving the sequence
+    digits and the check digit visible as well would give away all but a guessable region code
+    (see members/roster.py, "Masked means masked")."""
     if not value or len(value) < 8:
-        return value
+        return "*" * len(value or "")
+    return value[:4] + "*" * (len(value) - 4)
+
+
+def screen_mask(value):
+    """3209**********0012: the roster on screen for a role that may see full numbers anyway (it
+    only keeps them from an onlooker); the tail helps tell two people apart."""
+    if not value or len(value) < 8:
+        return "*" * len(value or "")
     return value[:4] + "*" * (len(value) - 8) + value[-4:]

@@ -1,7 +1,31 @@
 """The roster (党员名册): its columns, its filters, and the one scoped queryset behind the page,
-the Excel file and the PDF."""
+the Excel file and the PDF.
+
+Masked means masked. A role that may not see full ID numbers (`user.can_see_full_ids` is False:
+the read-only 跟踪指导责任人) must not be able to rebuild one from what the roster shows or answers.
+An ID is region (6 digits) + birth date (8) + sequence (3, the last one odd for men) + check digit.
+What such a role is shown, column by column, and why it cannot add up to a number:
+
+- 出生日期 and 性别 are shown: they are ordinary roster columns, and they give away digits 7-14 and
+  the parity of digit 17. The mask therefore hides everything else that is not public knowledge:
+  it keeps only the first four digits (the city, the same for the whole county) — the earlier mask
+  kept the last four as well, which with the birth date left only the county code (guessable) to
+  find. What stays unknown is digits 5-6 and 15-17 with the check digit: hundreds of candidates
+  even with the county code guessed, and nothing on the site to test a candidate against:
+- Search: for these roles a number in the search box matches the phone number only (shown in full
+  anyway), never the ID; a query that can only be an ID (more than 11 digits, or with an X) is
+  refused with a message, so there is no exact, prefix or substring test of a guessed ID.
+- Sort keys: the ID column has none, and `sort=` takes only whitelisted keys (no id_number), so the
+  order of rows says nothing about the digits. Sorting by birth date orders by a shown column.
+- Filters: none reads the ID; the audit log's search reads names only.
+- Files: Excel and PDF use the same filter and the same mask (members/exports.columns_for); the
+  member page and the change history show the same mask (members/apps.py registers it).
+Roles that see full numbers (editors) search by any part of the ID; on their screen the ID shows
+first and last four digits (idcard.screen_mask), only against onlookers: they may open it anyway.
+"""
 
 import re
+from dataclasses import replace
 
 from django import forms
 from django.db.models import Q
@@ -9,9 +33,10 @@ from django.db.models import Q
 from branches.choices import OrgCategory
 from branches.forms import tree_label
 from branches.models import Organization
-from core.documents import Column, Register
+from core.documents import Column, Register, pick_columns
 from core.validators import normalize_number
 
+from . import idcard
 from .choices import Category, JobCategory, RollState
 from .models import Member
 
@@ -21,6 +46,7 @@ COLUMNS = [
     Column("gender", "性别", lambda m: m.gender, 4.5, sort="gender"),
     Column("ethnicity", "民族", lambda m: m.ethnicity, 6, default=False),
     Column("birth_date", "出生日期", lambda m: m.birth_date, 12.5, sort="birth_date"),
+    # screen: the read-only mask; roster_columns gives editors the one with the tail.
     Column("id_number", "公民身份号码", lambda m: m.id_number, 17, screen=lambda m: m.masked_id),
     Column("native_place", "籍贯", lambda m: m.native_place, 8, default=False),
     Column("education", "学历", lambda m: m.get_education_display(), 8, sort="education", default=False),
@@ -52,6 +78,7 @@ DEFAULT_SORT = "branch"
 PAGE_SIZE = 50
 
 NUMBER_QUERY = re.compile(r"[0-9]+X?")  # a search for an ID number or a phone number
+PHONE_DIGITS = 11
 YES_NO = [("", "全部"), ("yes", "是"), ("no", "否")]
 
 
@@ -70,11 +97,25 @@ class RosterFilterForm(forms.Form):
     state = forms.ChoiceField(label="在册状态", choices=[*RollState.choices, ("all", "全部")], required=False)
     sort = forms.CharField(required=False)
 
+    ID_SEARCH_REFUSED = "您的角色看到的公民身份号码是脱敏的，不能按身份证号查询；请按姓名或手机号查询。"
+
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Organization.objects.visible_to(user).active()
         self.fields["org"].label_from_instance = tree_label
         self.user = user
+        if not user.can_see_full_ids:
+            self.fields["q"].widget.attrs["placeholder"] = "姓名或手机号"
+
+    def clean_q(self):
+        """A number can be an ID only for roles that see full IDs (see the module's docstring)."""
+        q = (self.cleaned_data.get("q") or "").strip()
+        number = normalize_number(q)
+        if not self.user.can_see_full_ids and NUMBER_QUERY.fullmatch(number) and (
+            len(number) > PHONE_DIGITS or number.endswith("X")
+        ):
+            raise forms.ValidationError(self.ID_SEARCH_REFUSED)
+        return q
 
     def clean_sort(self):
         """Only whitelisted keys; a leading '-' sorts descending."""
@@ -100,7 +141,7 @@ def filter_members(user, data):
     valid = form.is_valid() if data else True
     cd = form.cleaned_data if data else {}
     if data and not valid:
-        if "org" in form.errors:
+        if "org" in form.errors or "q" in form.errors:
             return qs.none(), form
         cd = {k: v for k, v in form.cleaned_data.items()}
     state = cd.get("state") or RollState.ON_ROLL
@@ -109,7 +150,9 @@ def filter_members(user, data):
     q = (cd.get("q") or "").strip()
     if q:
         number = normalize_number(q)  # ３２０… and ٣٢٠… find 320…
-        if NUMBER_QUERY.fullmatch(number):
+        if NUMBER_QUERY.fullmatch(number) and not user.can_see_full_ids:
+            qs = qs.filter(phone__contains=number)  # never the ID: see the module's docstring
+        elif NUMBER_QUERY.fullmatch(number):
             qs = qs.filter(Q(id_number__contains=number) | Q(phone__contains=number))
         else:
             qs = qs.filter(name__contains=q)
@@ -126,6 +169,16 @@ def filter_members(user, data):
             qs = qs.filter(**{field: cd[key] == "yes"})
     sort = cd.get("sort") or DEFAULT_SORT
     return qs.order_by(*ordering(sort)), form
+
+
+def roster_columns(user, keys):
+    """The ticked columns for the page: editors see the ID with its tail (screen_mask), other
+    roles the column's own read-only mask."""
+    columns = pick_columns(COLUMNS, keys)
+    if not user.can_see_full_ids:
+        return columns
+    return [replace(c, screen=lambda m: idcard.screen_mask(m.id_number)) if c.key == "id_number" else c
+            for c in columns]
 
 
 def roster_document(user, form, columns):

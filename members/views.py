@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts import permissions
 from core import audit, exports
-from core.documents import pick_columns, screen_rows
+from core.documents import screen_rows
 from core.pagination import page_of
 from core.views import notify_queued
 
@@ -18,7 +18,7 @@ from .forms import (
     visible_branches,
 )
 from .models import Member
-from .roster import COLUMNS, PAGE_SIZE, SORTS, filter_members
+from .roster import COLUMNS, PAGE_SIZE, SORTS, filter_members, roster_columns
 
 
 def _visible(request):
@@ -27,7 +27,7 @@ def _visible(request):
 
 def roster(request):
     qs, form = filter_members(request.user, request.GET)
-    columns = pick_columns(COLUMNS, request.GET.getlist("columns"))
+    columns = roster_columns(request.user, request.GET.getlist("columns"))
     page = page_of(request, qs, PAGE_SIZE)
     sort = form.cleaned_data.get("sort", "") if form.is_bound and form.is_valid() else ""
     return render(request, "members/roster.html", {

@@ -36,4 +36,5 @@ def test_gender_birth_and_mask():
     assert idcard.gender("11010519491231002X") == "女"
     assert idcard.gender("440524188001010014") == "男"
     assert idcard.birth_date("440524188001010014").isoformat() == "1880-01-01"
-    assert idcard.mask("320981198005010012") == "3209**********0012"
+    assert idcard.mask("320981198005010012") == "3209**************"
+    assert idcard.screen_mask("320981198005010012") == "3209**********0012"

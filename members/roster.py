@@ -33,7 +33,7 @@ from django.db.models import Q
 from branches.choices import OrgCategory
 from branches.forms import tree_label
 from branches.models import Organization
-from core.documents import Column, Register, pick_columns
+from core.documents import Column, Register, labels, pick_columns
 from core.validators import normalize_number
 
 from . import idcard
@@ -41,26 +41,27 @@ from .choices import Category, JobCategory, RollState
 from .models import Member
 
 COLUMNS = [
-    Column("seq", "序号", None, 5, always=True),
+    Column("seq", "序号", None, 5, always=True, nowrap=True),
     Column("name", "姓名", lambda m: m.name, 8, sort="name_pinyin"),
     Column("gender", "性别", lambda m: m.gender, 4.5, sort="gender"),
     Column("ethnicity", "民族", lambda m: m.ethnicity, 6, default=False),
-    Column("birth_date", "出生日期", lambda m: m.birth_date, 12.5, sort="birth_date"),
+    Column("birth_date", "出生日期", lambda m: m.birth_date, 12.5, sort="birth_date", nowrap=True),
     # screen: the read-only mask; roster_columns gives editors the one with the tail.
-    Column("id_number", "公民身份号码", lambda m: m.id_number, 17, screen=lambda m: m.masked_id),
+    Column("id_number", "公民身份号码", lambda m: m.id_number, 17, screen=lambda m: m.masked_id, nowrap=True),
     Column("native_place", "籍贯", lambda m: m.native_place, 8, default=False),
     Column("education", "学历", lambda m: m.get_education_display(), 8, sort="education", default=False),
     Column("degree", "学位", lambda m: m.get_degree_display() if m.degree else "", 5, default=False),
     Column("category", "人员类别", lambda m: m.get_category_display(), 8, sort="category"),
-    Column("joined_on", "入党日期", lambda m: m.joined_on, 12.5, sort="joined_on"),
-    Column("full_member_on", "转正日期", lambda m: m.full_member_on, 12.5, sort="full_member_on", default=False),
+    Column("joined_on", "入党日期", lambda m: m.joined_on, 12.5, sort="joined_on", nowrap=True),
+    Column("full_member_on", "转正日期", lambda m: m.full_member_on, 12.5, sort="full_member_on", default=False,
+           nowrap=True),
     Column("job_category", "工作岗位", lambda m: m.get_job_category_display(), 14, sort="job_category"),
     Column("work_unit", "工作单位及职务", lambda m: " ".join(filter(None, [m.work_unit, m.post])), 16,
            default=False),
     Column("tech_title", "从事专业技术职务", lambda m: m.tech_title, 10, default=False),
     Column("new_social_stratum", "新社会阶层类型", lambda m: m.new_social_stratum, 10, default=False),
     Column("is_migrant_worker", "是否农民工", lambda m: m.is_migrant_worker, 6, default=False),
-    Column("phone", "手机号码", lambda m: m.phone, 11.5),
+    Column("phone", "手机号码", lambda m: m.phone, 11.5, nowrap=True),
     Column("branch", "所在党支部", lambda m: m.organization.name, 22, sort="organization__path"),
     Column("household_registration", "户籍所在地", lambda m: m.household_registration, 14, default=False),
     Column("residence", "现居住地", lambda m: m.residence, 14, default=False),
@@ -68,7 +69,7 @@ COLUMNS = [
     Column("is_lost_contact", "是否失联党员", lambda m: m.is_lost_contact, 6, default=False),
     Column("lost_contact_reason", "失去联系情形",
            lambda m: m.get_lost_contact_reason_display() if m.lost_contact_reason else "", 10, default=False),
-    Column("lost_contact_since", "失去联系日期", lambda m: m.lost_contact_since, 12.5, default=False),
+    Column("lost_contact_since", "失去联系日期", lambda m: m.lost_contact_since, 12.5, default=False, nowrap=True),
     Column("is_mobile", "是否流动党员", lambda m: m.is_mobile, 6, default=False),
     Column("notes", "备注", lambda m: m.notes, 12, default=False),
 ]
@@ -181,9 +182,36 @@ def roster_columns(user, keys):
             for c in columns]
 
 
+# How a filter is named under a printed roster's title, when it differs from the form's label.
+FILTER_LABELS = {"mobile": "是否流动党员", "lost": "是否失联党员"}
+
+
+def chosen_filters(form):
+    """[(label, chosen value)] of the filters that narrow the list (the organization is named by the
+    unit line; the default 在册 state and the sort order narrow nothing)."""
+    if not form.is_bound:
+        return []
+    form.is_valid()  # an invalid field narrows nothing (filter_members leaves it out): not named
+    out = []
+    for name in ("q", "category", "job", "org_category", "mobile", "lost", "state"):
+        value = form.cleaned_data.get(name)
+        if not value or (name == "state" and value == RollState.ON_ROLL):
+            continue
+        field = form.fields[name]
+        shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+        out.append((FILTER_LABELS.get(name, field.label), str(shown).strip()))
+    return out
+
+
 def roster_document(user, form, columns):
-    """The roster's frame: its unit line names the filtered organization, else the user's own."""
+    """The roster's frame: its unit line names the filtered organization, else the user's own, with
+    that organization's seal and signer (党支部, 党委, 党工委, 党总支, 党小组, 县委组织部), and the
+    filters under the title."""
     org = form.cleaned_data.get("org") if form.is_bound and form.is_valid() else None
     if org is None and len(user.grant_list) == 1:
         org = user.grant_list[0].organization
-    return Register(title="党员名册", columns=columns, unit_name=org.name if org else "")
+    return Register(
+        title="党员名册", columns=columns, unit_name=org.name if org else "",
+        # several grants and no organization chosen: no one unit seals the list
+        signatory=labels.signatory(org.kind) if org else labels.UNIT, filters=chosen_filters(form),
+    )

@@ -142,9 +142,9 @@ def test_old_export_files_are_pruned(client, county, settings):
 
 
 def test_long_pdf_is_laid_out_in_chunks_with_continuous_numbering(secretary_client, county, monkeypatch):
-    from core import documents
+    from core.documents import pdf
 
-    monkeypatch.setattr(documents, "PDF_CHUNK_ROWS", 20)
+    monkeypatch.setattr(pdf, "CHUNK_ROWS", 20)
     bulk_members(county.east, 48)  # 50 rows: chunks of 20, 20, 10
     response = secretary_client.get(reverse("members:export_pdf"), {"columns": ["name"], "sort": "name"})
     pdf = response.content

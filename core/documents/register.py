@@ -1,0 +1,80 @@
+"""Registers: one row per person (a roster, a ledger), defined once as a list of `Column`s."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .labels import BRANCH, Signatory, filter_line
+from .values import chinese_date, format_value
+
+# FORMS.md: every register ends with this sign-off line; the signer depends on the level.
+FOOTER = "填表人：　　　　　　联系电话：　　　　　　{signer}　　　　　　日期：　　年　　月　　日"
+REGISTER_FOOTER = FOOTER.format(signer=BRANCH.signer)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    value: Callable[[Any], Any] | None = None  # None: the row's sequence number (序号)
+    width: float = 10  # in characters; the PDF uses the proportions
+    sort: str | None = None  # ORM ordering for this column, None if not sortable
+    screen: Callable[[Any], Any] | None = None  # on-screen value when it differs (masked ID)
+    default: bool = True  # ticked when the user has not chosen
+    always: bool = False  # shown whatever the user ticks (序号)
+    nowrap: bool = False  # numbers, dates, ID numbers: never broken inside a PDF cell
+
+    def export_value(self, obj, seq):
+        if self.value is None:
+            return seq
+        v = self.value(obj)
+        return "" if v is None else v
+
+    def screen_value(self, obj, seq):
+        if self.screen is not None:
+            return self.screen(obj)
+        return format_value(self.export_value(obj, seq))
+
+
+@dataclass
+class Register:
+    """The frame of a register: title, the filters and the unit line above the table, the sign-off below."""
+
+    title: str
+    columns: list[Column]
+    unit_name: str = ""
+    as_of: datetime.date = field(default_factory=datetime.date.today)
+    signatory: Signatory = BRANCH
+    filters: list[tuple[str, str]] = field(default_factory=list)  # [(label, chosen value)]
+    footer_text: str | None = None  # None: the sign-off line of FORMS.md with the level's signer
+
+    @property
+    def unit_label(self):
+        return self.signatory.unit
+
+    @property
+    def header_line(self):
+        return f"{self.unit_label}{self.unit_name}　　截至　{chinese_date(self.as_of)}"
+
+    @property
+    def filter_line(self):
+        return filter_line(self.filters)
+
+    @property
+    def footer(self):
+        return self.footer_text if self.footer_text is not None else FOOTER.format(signer=self.signatory.signer)
+
+
+def pick_columns(all_columns, keys):
+    """The columns the user ticked, in the register's own order; the default set if none valid."""
+    wanted = set(keys or ())
+    if not any(c.key in wanted and not c.always for c in all_columns):
+        wanted = {c.key for c in all_columns if c.default}
+    return [c for c in all_columns if c.always or c.key in wanted]
+
+
+def screen_rows(columns, objects, start=1):
+    """[(obj, [(column, cell), ...])] for the HTML table."""
+    return [
+        (obj, [(c, c.screen_value(obj, start + i)) for c in columns]) for i, obj in enumerate(objects)
+    ]

@@ -50,6 +50,7 @@ def test_every_organization_kind_has_its_seal_and_signer():
     ("admin", "works", "党工委（盖章）：县直机关工委", "党工委书记（签字）："),
     ("admin", "general", "党总支（盖章）：城关镇机关党总支", "党总支书记（签字）："),
     ("secretary", "east_group", "党小组：东街村第一党小组", "党小组组长（签字）："),
+    ("two_grants", None, "填报单位（盖章）：", "负责人（签字）："),  # no one organization speaks for the list
 ])
 def test_roster_downloads_carry_the_labels_of_their_level(client, county, who, org, unit, signer):
     county.works = make_org("县直机关工委", OrgKind.WORKING_COMMITTEE, county.root)

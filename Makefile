@@ -82,10 +82,12 @@ install-test: debs-test $(VENV)/.installed-test
 
 # --- running ----------------------------------------------------------------------
 
+# umask 077: the database and the generated files hold full ID numbers (the service account only).
+# serve.sh restarts the task worker whenever it stops; the web server stays up.
 run: install
-	$(PY) manage.py migrate --noinput
+	umask 077 && $(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py seed_demo
+	umask 077 && $(PY) manage.py seed_demo
 	@echo
 	@echo "Serving http://$(BIND)/ -- Ctrl-C stops the web server and the task worker."
 	@exec bash scripts/serve.sh $(PY) $(BIND) $(WORKERS)

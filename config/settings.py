@@ -8,6 +8,7 @@ Environment variables (all optional):
   COUNTY_NAME    shown in the header band
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# var/ holds the database, the secret key and files with full ID numbers: the service account only.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+VAR_DIR.chmod(0o700)
 
 env = environ.Env(
     DEBUG=(bool, False),
@@ -88,6 +91,22 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+
+def _private_sqlite(name):
+    """Create the SQLite file readable by the service account only (0600) before SQLite does; SQLite
+    gives the -wal and -shm files the database file's mode. An existing file is tightened."""
+    path = Path(name)
+    if name == ":memory:" or not path.parent.is_dir():
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{path}{suffix}").exists():
+                os.chmod(f"{path}{suffix}", 0o600)
+    except OSError:  # not ours to change (another account's file): leave it to the administrator
+        pass
+
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -98,6 +117,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    _private_sqlite(_db["NAME"])
 elif _db["ENGINE"] not in ("django.db.backends.postgresql",):
     raise ImproperlyConfigured(f"DATABASE_URL 只支持 sqlite 或 postgres，收到：{_db['ENGINE']}")
 
@@ -122,6 +142,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = VAR_DIR / "media"
+# Generated files hold full ID numbers: readable by the service account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -148,6 +171,11 @@ EXPORT_SYNC_MAX_ROWS = {
     "xlsx": env.int("EXPORT_SYNC_MAX_ROWS_XLSX", default=5000),
     "pdf": env.int("EXPORT_SYNC_MAX_ROWS_PDF", default=150),
 }
+
+# At most this many exports of one user wait or run in the background at once.
+EXPORT_MAX_PENDING_PER_USER = env.int("EXPORT_MAX_PENDING_PER_USER", default=3)
+# A running export whose worker has not written for this long is taken for dead and marked failed.
+EXPORT_HEARTBEAT_STALE_SECONDS = env.int("EXPORT_HEARTBEAT_STALE_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

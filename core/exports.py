@@ -4,47 +4,83 @@ A domain app registers an exporter under a name:
 
     @exports.register("roster")
     def roster(user, params):            # params: the request's filters, as a plain dict
-        return exports.Spec(doc=Register(...), rows=Member.objects.visible_to(user)..., stem="党员名册")
+        return exports.Spec(doc=Register(...), rows=Member.objects.visible_to(user)..., stem="党员名册",
+                            scope=org, description="党组织：…；在册状态：在册")
 
 The exporter must scope its rows to `user`: a background job re-runs it as the user who asked,
-so the file holds exactly what that user saw on screen.
+so the file holds exactly what that user saw on screen. Every file made, at once or in the
+background, is audited (who, which file, which filter, how many rows) against `scope`.
+
+The worker never holds a read open while it writes: on SQLite in WAL mode a connection whose read
+snapshot has gone stale (someone else committed since it began) cannot start a write, and fails at
+once with "database is locked" whatever the busy timeout. So rows are read in short chunks
+(`Spec.iter_rows`) and the worker's own writes are short transactions, retried while the database
+is busy (`_write`). A job whose worker dies stops beating (`heartbeat_at`) and is marked failed by
+`recover_stale`; the user may retry it.
 """
 
 import io
 import logging
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
+from django.db import OperationalError, transaction
+from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django_tasks import task
 
-from . import documents
+from . import audit, documents
 from .models import ExportJob
 
 log = logging.getLogger(__name__)
 
 KEEP_JOBS_PER_USER = 20  # older files are deleted: exports hold full ID numbers
+ROW_CHUNK = 1000  # rows read per query by the worker (each chunk is its own short read)
+WRITE_PATIENCE = 60  # seconds the worker keeps retrying a write while the database is busy
+PROGRESS_PATIENCE = 5  # a progress update is not worth waiting longer for
+INTERRUPTED = "生成程序意外中断，请重试。"
 FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", documents.render_xlsx),
     "pdf": ("application/pdf", documents.render_pdf),
 }
+FORMAT_NAMES = {"xlsx": "Excel", "pdf": "PDF"}
 _exporters = {}
+
+
+class ExportRefused(Exception):
+    """The user may not start another export now; the message says why, in Chinese."""
 
 
 @dataclass
 class Spec:
     doc: documents.Register
-    rows: object  # a queryset, already scoped
+    rows: object  # a queryset, already scoped and ordered
     stem: str  # file name without extension
+    scope: object = None  # the record the audit entry hangs on (an organization); default the user's own
+    description: str = ""  # the filter, in words a person reads (for the audit)
 
     def count(self):
         return self.rows.count()
 
-    def iter_rows(self):
-        return self.rows.iterator(chunk_size=2000)
+    def iter_rows(self, chunk=ROW_CHUNK):
+        """The rows in order, read in short queries: first the ordered keys, then `chunk` rows at a
+        time by key. No read stays open between chunks, so the caller may write in between."""
+        keys = list(self.rows.values_list("pk", flat=True))
+        for i in range(0, len(keys), chunk):
+            part = keys[i:i + chunk]
+            by_pk = {obj.pk: obj for obj in self.rows.filter(pk__in=part).order_by()}
+            for pk in part:
+                if pk in by_pk:  # a row that left the user's scope meanwhile is left out
+                    yield by_pk[pk]
 
 
 def register(name):
@@ -71,22 +107,67 @@ def attachment(content, name, content_type):
     return response
 
 
+def record(user, spec, fmt, name, rows):
+    """Audit one file made: who, which file, which filter, how many rows. Inside a transaction."""
+    scope = spec.scope or user.organization or user
+    text = f"导出{FORMAT_NAMES[fmt]}《{name}》，共 {rows} 行"
+    if spec.description:
+        text += f"；筛选条件：{spec.description}"
+    audit.record(user, scope, audit.Action.EXPORT, reason=text)
+
+
 def start(user, name, fmt, params):
-    """Answer with the file now when it is small, else queue a job. Returns (response, job)."""
+    """Answer with the file now when it is small, else queue a job. Returns (response, job).
+
+    Raises ExportRefused when the user already has EXPORT_MAX_PENDING_PER_USER jobs waiting."""
     content_type, render = FORMATS[fmt]
     spec = build(name, user, params)
     total = spec.count()
     if total <= settings.EXPORT_SYNC_MAX_ROWS[fmt]:
         buf = io.BytesIO()
-        render(spec.doc, spec.iter_rows(), buf)
+        n = render(spec.doc, spec.iter_rows(), buf)
+        with transaction.atomic():
+            record(user, spec, fmt, filename(spec, fmt), n)
         return attachment(buf.getvalue(), filename(spec, fmt), content_type), None
-    job = ExportJob.objects.create(
-        user=user, exporter=name, fmt=fmt, params=params, total=total,
-        title=filename(spec, fmt),
-    )
+    recover_stale(user)
+    with transaction.atomic():
+        _check_pending(user)
+        job = ExportJob.objects.create(
+            user=user, exporter=name, fmt=fmt, params=params, total=total, title=filename(spec, fmt),
+        )
     run_export.enqueue(str(job.pk))
     prune(user)
     return None, job
+
+
+def _check_pending(user):
+    """Refuse a new job beyond the per-user limit. Call inside the transaction that queues it."""
+    # Lock the user's row so two requests at once cannot both pass the check (PostgreSQL; SQLite's
+    # IMMEDIATE transactions already run one at a time).
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    limit = settings.EXPORT_MAX_PENDING_PER_USER
+    pending = ExportJob.objects.filter(
+        user=user, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    ).count()
+    if pending >= limit:
+        raise ExportRefused(f"您已有 {pending} 个文件正在排队或生成（每人最多 {limit} 个），请等它们完成后再导出。")
+
+
+def retry(user, job_id):
+    """Queue a failed job of `user` again. Raises ExportJob.DoesNotExist / ExportRefused."""
+    recover_stale(user)
+    with transaction.atomic():
+        _check_pending(user)
+        job = ExportJob.objects.select_for_update().get(
+            pk=job_id, user=user, status=ExportJob.Status.FAILED
+        )
+        job.status = ExportJob.Status.QUEUED
+        job.error = ""
+        job.done = 0
+        job.heartbeat_at = job.finished_at = None
+        job.save(update_fields=["status", "error", "done", "heartbeat_at", "finished_at"])
+    run_export.enqueue(str(job.pk))
+    return job
 
 
 def prune(user):
@@ -99,35 +180,143 @@ def prune(user):
         job.delete()
 
 
+def recover_stale(user=None, *, all_running=False):
+    """Mark failed the running jobs whose worker has stopped beating; remove their temporary files.
+
+    `all_running`: the caller is the only worker and is starting up, so every running job is an
+    orphan whatever its heartbeat. Returns the number of jobs marked failed."""
+    jobs = ExportJob.objects.filter(status=ExportJob.Status.RUNNING)
+    if user is not None:
+        jobs = jobs.filter(user=user)
+    if not all_running:
+        cutoff = timezone.now() - timedelta(seconds=settings.EXPORT_HEARTBEAT_STALE_SECONDS)
+        jobs = jobs.filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+    ids = list(jobs.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    n = ExportJob.objects.filter(pk__in=ids, status=ExportJob.Status.RUNNING).update(
+        status=ExportJob.Status.FAILED, error=INTERRUPTED, finished_at=timezone.now()
+    )
+    for pk in ids:
+        shutil.rmtree(_work_root() / str(pk), ignore_errors=True)
+    return n
+
+
+def clean_orphan_files():
+    """Remove temporary folders left by jobs that are no longer running (a killed worker's)."""
+    root = _work_root()
+    if not root.exists():
+        return
+    running = {str(pk) for pk in ExportJob.objects.filter(status=ExportJob.Status.RUNNING)
+               .values_list("pk", flat=True)}
+    for entry in root.iterdir():
+        if entry.name not in running:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def _work_root():
+    return settings.MEDIA_ROOT / "tmp"
+
+
+@contextmanager
+def _work_dir(job_id):
+    """A folder only the service account can read, for this job's temporary files (the PDF's
+    chunks included), removed whatever happens."""
+    root = _work_root()
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    root.chmod(0o700)
+    path = root / str(job_id)
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(mode=0o700)
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(path)  # the PDF renderer's chunk files go here too
+    try:
+        yield path
+    finally:
+        tempfile.tempdir = saved
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _write(fn, patience=WRITE_PATIENCE):
+    """Run `fn` in its own short transaction, again and again while the database is busy."""
+    deadline = time.monotonic() + patience
+    delay = 0.05
+    while True:
+        try:
+            with transaction.atomic():
+                return fn()
+        except OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            log.warning("export: database busy, retrying a write", exc_info=True)
+            time.sleep(delay)
+            delay = min(delay * 2, 2)
+
+
+def _fail(job_id, reason):
+    """The failure handler: mark the job failed; if even that cannot be written, the heartbeat check
+    will (the job stops beating)."""
+    try:
+        _write(lambda: ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+            status=ExportJob.Status.FAILED, error=reason[:2000], finished_at=timezone.now()))
+    except Exception:
+        log.exception("export %s: could not record the failure", job_id)
+
+
 @task()
 def run_export(job_id):
-    """The background half of `start`: build the file as the user who asked for it."""
-    job = ExportJob.objects.select_related("user").get(pk=job_id)
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
+    """The background half of `start`: build the file as the user who asked for it. Never raises:
+    a failure is written on the job, for the user to see in 我的下载."""
+    try:
+        started = _write(lambda: ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.RUNNING, done=0, heartbeat_at=timezone.now()))
+        if not started:  # deleted, or already taken
+            return
+        _build_file(job_id)
+    except Exception as exc:  # the user sees the failure in 我的下载; the log keeps the trace
+        log.exception("export %s failed", job_id)
+        _fail(job_id, f"生成失败：{exc}")
+    except BaseException:  # the worker is being stopped (a second Ctrl-C / SIGTERM)
+        _fail(job_id, INTERRUPTED)
+        raise
+
+
+def _build_file(job_id):
+    job = ExportJob.objects.get(pk=job_id)
     content_type, render = FORMATS[job.fmt]
     user = get_user_model().objects.get(pk=job.user_id)
 
     def progress(n):
-        ExportJob.objects.filter(pk=job.pk).update(done=n)
+        try:
+            _write(lambda: ExportJob.objects.filter(pk=job_id).update(done=n, heartbeat_at=timezone.now()),
+                   PROGRESS_PATIENCE)
+        except OperationalError:  # progress is only a courtesy: never fail the job for it
+            log.warning("export %s: progress not recorded", job_id)
 
-    try:
-        spec = build(job.exporter, user, job.params)
-        name = filename(spec, job.fmt)
-        tmp_dir = settings.MEDIA_ROOT / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        tmp = tmp_dir / f"{job.pk}.{job.fmt}"
-        with open(tmp, "wb") as fh:
+    spec = build(job.exporter, user, job.params)
+    name = filename(spec, job.fmt)
+    with _work_dir(job_id) as work:
+        tmp = work / f"out.{job.fmt}"
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
             n = render(spec.doc, spec.iter_rows(), fh, progress)
         with open(tmp, "rb") as fh:
             job.file.save(name, File(fh), save=False)
-        tmp.unlink(missing_ok=True)
-        job.filename = name
-        job.status = ExportJob.Status.DONE
-        job.done = job.total = n
-        job.finished_at = timezone.now()
-        job.save(update_fields=["file", "filename", "status", "done", "total", "finished_at"])
-    except Exception as exc:  # the user sees the failure in 我的下载; the log keeps the trace
-        log.exception("export %s failed", job_id)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, error=f"生成失败：{exc}", finished_at=timezone.now()
-        )
+
+    def finish():
+        updated = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+            file=job.file.name, filename=name, status=ExportJob.Status.DONE, done=n, total=n,
+            finished_at=timezone.now(), heartbeat_at=timezone.now())
+        if updated:
+            record(user, spec, job.fmt, name, n)
+        return updated
+
+    try:
+        finished = _write(finish)
+    except Exception:
+        job.file.delete(save=False)
+        raise
+    if not finished:  # marked failed meanwhile (taken for dead): the file is not wanted
+        job.file.delete(save=False)

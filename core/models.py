@@ -81,6 +81,8 @@ class ExportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Written by the worker while it builds the file; a running job whose heartbeat stops is marked failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects = ExportJobQuerySet.as_manager()
 
@@ -90,6 +92,10 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def pending(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
     def percent(self):

@@ -11,4 +11,5 @@ urlpatterns = [
     path("decisions/", decision_views.decision_list, name="decisions"),
     path("decisions/<int:pk>/", decision_views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/withdraw/", decision_views.decision_withdraw, name="decision_withdraw"),
+    path("downloads/<uuid:pk>/retry/", views.retry_job, name="retry_job"),
 ]

@@ -2,11 +2,11 @@ import datetime
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import FileResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from . import audit
+from . import audit, exports
 from .forms import AuditFilterForm
 from .models import AuditEntry, ExportJob
 from .pagination import page_of
@@ -20,8 +20,26 @@ def dashboard(request):
 
 
 def downloads(request):
+    exports.recover_stale(request.user)  # a job whose worker died shows as failed, to retry
     jobs = ExportJob.objects.visible_to(request.user)[:50]
     return render(request, "core/downloads.html", {"jobs": jobs})
+
+
+def retry_job(request, pk):
+    """重新生成: queue a failed export of this user again (a POST; another user's job is 404)."""
+    get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        job = exports.retry(request.user, pk)
+    except ExportJob.DoesNotExist:  # not failed (any more)
+        messages.error(request, "该文件不是失败状态，无需重新生成。")
+        return redirect("downloads")
+    except exports.ExportRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, f"已重新提交“{job.title}”，完成后可在本页下载。")
+    return redirect("downloads")
 
 
 def download_file(request, pk):
@@ -30,6 +48,7 @@ def download_file(request, pk):
 
 
 def job_status(request, pk):
+    exports.recover_stale(request.user)
     job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)
     return JsonResponse({
         "status": job.status, "status_display": job.get_status_display(), "percent": job.percent,

@@ -7,12 +7,35 @@ from core import exports
 from core.documents import pick_columns
 from core.scoping import covers
 
+from . import idcard
 from .roster import COLUMNS, filter_members, roster_document
+
+NOT_PARAMS = {"page", "csrfmiddlewaretoken"}
 
 
 def params_from_request(request):
-    """The roster filters and ticked columns of a request, as a plain dict a job can keep."""
-    return {key: request.GET.getlist(key) for key in request.GET if key != "page"}
+    """The roster filters and ticked columns the export form posted, as a plain dict a job can keep."""
+    return {key: request.POST.getlist(key) for key in request.POST if key not in NOT_PARAMS}
+
+
+def describe(form, columns):
+    """The filter and the columns in words, for the audit: 党组织：东街村党支部；在册状态：在册；列：…
+    A search for digits (an ID or phone number) is kept masked."""
+    cd = form.cleaned_data if form.is_bound else {}
+    parts = []
+    for name, field in form.fields.items():
+        value = cd.get(name)
+        if name == "sort" or value in (None, ""):
+            continue
+        if name == "q":
+            value = idcard.mask(value) if value.rstrip("xX").isdigit() else value
+        elif hasattr(field, "choices") and not hasattr(value, "pk"):
+            value = dict(field.choices).get(value, value)
+        parts.append(f"{field.label}：{value}")
+    if not cd.get("state"):
+        parts.append("在册状态：在册")
+    parts.append("列：" + "、".join(c.header for c in columns))
+    return "；".join(parts)
 
 
 def _querydict(params):
@@ -43,4 +66,7 @@ def roster(user, params):
     data = _querydict(params)
     qs, form = filter_members(user, data)
     columns = columns_for(user, data.getlist("columns"))
-    return exports.Spec(doc=roster_document(user, form, columns), rows=qs, stem="党员名册")
+    doc = roster_document(user, form, columns)
+    org = form.cleaned_data.get("org") if form.is_bound and form.is_valid() else None
+    return exports.Spec(doc=doc, rows=qs, stem="党员名册", scope=org or user.organization,
+                        description=describe(form, columns))

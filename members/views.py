@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from core import audit, exports
@@ -44,8 +45,14 @@ def roster(request):
     })
 
 
+@require_POST
 def roster_export(request, fmt):
-    response, job = exports.start(request.user, "roster", fmt, params_from_request(request))
+    """The roster's Excel/PDF buttons post the page's filters and ticked columns here."""
+    try:
+        response, job = exports.start(request.user, "roster", fmt, params_from_request(request))
+    except exports.ExportRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("downloads")
     if job is not None:
         notify_queued(request, job)
         return redirect("downloads")

@@ -65,7 +65,7 @@ class Spec:
     doc: documents.Register
     rows: object  # a queryset, already scoped and ordered
     stem: str  # file name without extension
-    scope: object = None  # the record the audit entry hangs on (an organization); default the user's own
+    scope: object = None  # the record the audit entry hangs on (an organization); default the user
     description: str = ""  # the filter, in words a person reads (for the audit)
 
     def count(self):
@@ -109,7 +109,7 @@ def attachment(content, name, content_type):
 
 def record(user, spec, fmt, name, rows):
     """Audit one file made: who, which file, which filter, how many rows. Inside a transaction."""
-    scope = spec.scope or user.organization or user
+    scope = spec.scope or user  # the user: seen by whoever manages the account
     text = f"导出{FORMAT_NAMES[fmt]}《{name}》，共 {rows} 行"
     if spec.description:
         text += f"；筛选条件：{spec.description}"

@@ -68,5 +68,6 @@ def roster(user, params):
     columns = columns_for(user, data.getlist("columns"))
     doc = roster_document(user, form, columns)
     org = form.cleaned_data.get("org") if form.is_bound and form.is_valid() else None
-    return exports.Spec(doc=doc, rows=qs, stem="党员名册", scope=org or user.organization,
-                        description=describe(form, columns))
+    if org is None and len(user.grant_list) == 1:
+        org = user.grant_list[0].organization
+    return exports.Spec(doc=doc, rows=qs, stem="党员名册", scope=org, description=describe(form, columns))

@@ -56,7 +56,7 @@ def decision_detail(request, pk):
 
         done, result = form.perform(request, act)
         if done:
-            messages.success(request, f"已{result.get_state_display()}：{result}。")
+            messages.success(request, f"“{result.kind_label}”{result.get_state_display()}（{result.subject_repr}）。")
             return redirect("decision_detail", decision.pk)
     return render(request, "core/decision_detail.html", {
         "decision": decision,
@@ -64,8 +64,7 @@ def decision_detail(request, pk):
         "subject_url": decisions.subject_url(decision),
         "can_decide": can_decide,
         "form": form,
-        "can_withdraw": decision.is_pending and decisions.get_kind(decision.kind).may_propose(
-            request.user, decisions.subject(decision)),
+        "can_withdraw": decisions.may_withdraw(request.user, decision),
     })
 
 

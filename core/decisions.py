@@ -223,10 +223,20 @@ def withdraw(user, decision):
     """The proposing unit takes back a proposal still waiting."""
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     _transition(decision, "withdraw")
-    if not get_kind(decision.kind).may_propose(user, _subject_of(decision)):
-        raise ValidationError("只有提出单位可以撤回该决定。")
+    if not may_withdraw(user, decision):
+        raise ValidationError("只有提出单位可以撤回该决定；上级党组织不同意的，请作“不予批准”并写明意见。")
     _close(user, decision, "withdraw")
     return decision
+
+
+def may_withdraw(user, decision):
+    """The proposer, or another person of the proposing unit (who may propose but not decide it)."""
+    if not decision.is_pending:
+        return False
+    if decision.proposer_id == user.pk:
+        return True
+    kind = get_kind(decision.kind)
+    return kind.may_propose(user, _subject_of(decision)) and not kind.may_decide(user, decision)
 
 
 def may_decide(user, decision):

@@ -165,8 +165,9 @@ def _apply(actor, decision, member, values, clean=False):
     if clean:
         member.full_clean()
     member.save(update_fields=fields)
-    reason = (f"{decision.kind_label}（{decision.unit_name}支部大会{decision.meeting_on:%Y-%m-%d}，"
-              f"{decision.decider_name or audit_actor(actor)}{decision.decided_on:%Y-%m-%d}批准）：{decision.grounds}")
+    reason = (f"{decision.kind_label}：{decision.unit_name}{decision.meeting_on:%Y-%m-%d}支部大会讨论，"
+              f"{decision.decider_name or audit_actor(actor)}于{decision.decided_on:%Y-%m-%d}批准。"
+              f"事实和依据：{decision.grounds}")
     audit.record(actor, member, core_decisions.AUDIT_ACTIONS["approve"], before=before, after=audit.snapshot(member, fields),
                  reason=reason)
 

@@ -100,8 +100,10 @@ def test_state_table(county):
 
 def test_withdraw_by_the_proposing_unit_only(county):
     d = _suspend(county.secretary, county.east1)
-    with pytest.raises(ValidationError, match="只有提出单位"):
-        decisions.withdraw(county.sibling_secretary, d)
+    for other in (county.sibling_secretary, county.committee):  # the committee refuses instead
+        with pytest.raises(ValidationError, match="只有提出单位"):
+            decisions.withdraw(other, d)
+    assert not decisions.may_withdraw(county.committee, d) and decisions.may_withdraw(county.secretary, d)
     decisions.withdraw(county.secretary, d)
     d.refresh_from_db()
     assert d.state == Decision.State.WITHDRAWN

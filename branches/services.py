@@ -104,6 +104,8 @@ def move_organization(user, org, new_parent, reason):
     if new_parent == org.parent:
         raise ValidationError({"parent": "新的上级党组织与原来的相同。"})
     check_parent(org.kind, new_parent, org)
+    if org.is_group and dependents(org):
+        raise ValidationError({"parent": "该党小组还有党员，不能调到其他党支部；请先调整这些党员的党小组。"})
     before = audit.snapshot(org, ["parent"])
     old_path, new_path = org.path, _path_for(org, new_parent)
     depth_delta = (new_parent.depth + 1) - org.depth
@@ -175,6 +177,9 @@ def tree(orgs):
     totals = {o.pk: dict.fromkeys((label for label, _ in _counters), 0) for o in orgs}
     for label, count_by_org in _counters:
         for org_id, n in count_by_org(list(by_id)).items():
+            if by_id[org_id].is_group:  # its members are its branch's too: counted there once
+                totals[org_id][label] += n
+                continue
             segments = by_id[org_id].path.split(".")[:-1]
             for i in range(1, len(segments) + 1):
                 ancestor = by_path.get(".".join(segments[:i]) + ".")

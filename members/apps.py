@@ -26,12 +26,22 @@ class MembersConfig(AppConfig):
 
 
 def count_on_roll(org_ids):
+    """{organization id: members on the roll} for the branches and party groups among `org_ids`
+    (a group's members are also its branch's: the tree does not roll groups up). One query."""
+    from collections import Counter
+
     from django.db.models import Count
 
     from .models import Member
 
+    wanted = set(org_ids)
     rows = (
-        Member.objects.on_roll().filter(organization_id__in=org_ids)
-        .values("organization_id").annotate(n=Count("pk")).order_by()
+        Member.objects.on_roll().filter(organization_id__in=wanted)
+        .values_list("organization_id", "party_group_id").annotate(n=Count("pk")).order_by()
     )
-    return {r["organization_id"]: r["n"] for r in rows}
+    counts = Counter()
+    for branch_id, group_id, n in rows:
+        counts[branch_id] += n
+        if group_id in wanted:
+            counts[group_id] += n
+    return dict(counts)

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 
 from branches.choices import OrgKind
+from branches.forms import tree_label
 from branches.models import Organization
 from core.forms import DateInput, ServiceErrorsMixin
 from core.validators import normalize_phone
@@ -107,6 +108,7 @@ class MoveMemberForm(ServiceErrorsMixin, forms.Form):
         label="转入党支部", queryset=Organization.objects.none(), empty_label="请选择党支部",
         error_messages={"invalid_choice": "所选党支部不存在或不在您的管理范围内。",
                         "required": "请选择转入的党支部。"},
+        help_text="转入后不在原党小组；需要时在“编辑”中选择新党支部的党小组。",
     )
     reason = forms.CharField(label="转移理由", widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "请填写转移理由。"})
@@ -128,10 +130,23 @@ class RollStateForm(ServiceErrorsMixin, forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "请填写变更理由。"})
 
-    def __init__(self, *args, member, **kwargs):
+    def __init__(self, *args, member, user, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = ROLL_TRANSITIONS[RollState(member.roll_state)]
         self.fields["roll_state"].choices = [(s.value, s.label) for s in allowed]
+        if not member.on_roll:  # coming back onto the roll: where to (a dissolved branch cannot take it)
+            self.fields["branch"] = forms.ModelChoiceField(
+                label="恢复在册后所在党支部", queryset=visible_branches(user), required=False,
+                initial=member.organization_id, empty_label="原党支部",
+                error_messages={"invalid_choice": "所选党支部不存在、已撤销或不在您的管理范围内。"},
+            )
+            self.fields["party_group"] = forms.ModelChoiceField(
+                label="所在党小组（选填，须属于上面的党支部）", queryset=visible_groups(user), required=False,
+                initial=member.party_group_id, empty_label="不编入党小组",
+                error_messages={"invalid_choice": "所选党小组不存在、已撤销或不在您的管理范围内。"},
+            )
+            for name in ("branch", "party_group"):
+                self.fields[name].label_from_instance = tree_label
 
     def clean_on_date(self):
         d = self.cleaned_data["on_date"]

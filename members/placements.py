@@ -36,7 +36,7 @@ def quarter(year, q):
 
 
 def _of(branch_ids, field="organization_id"):
-    qs = Placement.objects.all()
+    qs = Placement.objects.order_by()  # no sorting: the answers are sets
     return qs if branch_ids is None else qs.filter(**{f"{field}__in": list(branch_ids)})
 
 
@@ -63,9 +63,9 @@ def group_members_during(group_ids, start, end):
 
 
 def left_during(branch_ids, start, end):
-    """{branch id: [(member id, the day it left, PlacementReason), …]} of the members whose time in
-    the branch ended during [start, end] (a change of party group inside the branch is no leaving).
-    One query."""
+    """{branch id: [(member id, the day it left, PlacementReason), …]} of the members who left each
+    branch on a day of [start, end] (the day a move took effect, or the date of the roll-state
+    change; a change of party group inside the branch is no leaving). One query."""
     rows = (
         _of(branch_ids).filter(ended_on__gte=start, ended_on__lte=end).exclude(end_reason=PlacementReason.GROUP)
         .order_by("ended_on", "pk").values_list("organization_id", "member_id", "ended_on", "end_reason")

@@ -63,6 +63,8 @@ COLUMNS = [
     Column("is_migrant_worker", "是否农民工", lambda m: m.is_migrant_worker, 6, default=False),
     Column("phone", "手机号码", lambda m: m.phone, 11.5, nowrap=True),
     Column("branch", "所在党支部", lambda m: m.organization.name, 22, sort="organization__path"),
+    Column("party_group", "所在党小组", lambda m: m.party_group.name if m.party_group_id else "", 16,
+           default=False),
     Column("household_registration", "户籍所在地", lambda m: m.household_registration, 14, default=False),
     Column("residence", "现居住地", lambda m: m.residence, 14, default=False),
     Column("membership_status", "党籍状态", lambda m: m.get_membership_status_display(), 7, default=False),
@@ -138,7 +140,7 @@ def filter_members(user, data):
     An invalid filter value does not widen the list: the form reports it and the list is empty
     only for the wrong field's part (an unknown organization gives no rows, never all rows)."""
     form = RosterFilterForm(user, data or None)
-    qs = Member.objects.visible_to(user).select_related("organization")
+    qs = Member.objects.visible_to(user).select_related("organization", "party_group")
     valid = form.is_valid() if data else True
     cd = form.cleaned_data if data else {}
     if data and not valid:
@@ -158,7 +160,10 @@ def filter_members(user, data):
         else:
             qs = qs.filter(name__contains=q)
     if cd.get("org"):
-        qs = qs.filter(organization__path__startswith=cd["org"].path)
+        if cd["org"].is_group:  # a party group's members are in its branch, not under it
+            qs = qs.filter(party_group=cd["org"])
+        else:
+            qs = qs.filter(organization__path__startswith=cd["org"].path)
     if cd.get("category"):
         qs = qs.filter(category=cd["category"])
     if cd.get("job"):

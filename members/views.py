@@ -9,7 +9,7 @@ from core.documents import screen_rows
 from core.pagination import page_of
 from core.views import notify_queued
 
-from . import decision_views, services
+from . import decision_views, placements, services
 from .exports import params_from_request
 from .forms import (
     MemberForm,
@@ -65,6 +65,7 @@ def member_detail(request, pk):
     return render(request, "members/detail.html", {
         "member": member,
         "history": audit.history(member)[:200],
+        "placements": placements.history(member),
         "can_edit": editor and member.on_roll,
         "can_change_state": editor and bool(services.ROLL_TRANSITIONS[member.roll_state]),
         "full_ids": permissions.can_see_full_id(request.user, member),
@@ -125,10 +126,13 @@ def member_state(request, pk):
     _require_editor(request)
     member = get_object_or_404(_visible(request), pk=pk)
     _require_editor(request, member)
-    form = RollStateForm(request.POST or None, member=member)
+    form = RollStateForm(request.POST or None, member=member, user=request.user)
     done, _ = form.perform(
-        request, lambda cd: services.change_roll_state(request.user, member, cd["roll_state"], cd["on_date"],
-                                                       cd["reason"])
+        request, lambda cd: services.change_roll_state(
+            request.user, member, cd["roll_state"], cd["on_date"], cd["reason"],
+            **({"branch": cd["branch"] or member.organization, "party_group": cd["party_group"]}
+               if "branch" in cd else {}),
+        )
     )
     if done:
         messages.success(request, "在册状态已变更。")

@@ -197,3 +197,14 @@ def test_existing_members_get_placements_from_their_records(county):
     assert (east1.party_group, east1.ended_on) == (county.east_group, None)
     migration.forwards(apps, None)  # members that have placements are left alone
     assert Placement.objects.count() == 5
+
+
+def test_the_member_page_shows_its_placements(client, county):
+    from django.urls import reverse
+
+    services.move_member(county.admin, county.east1, county.west, "工作调动")
+    client.force_login(county.committee)
+    page = client.get(reverse("members:detail", args=[county.east1.pk])).content.decode()
+    section = page[page.index("组织关系记录"):page.index("变更记录")]
+    assert "东街村第一党小组" in section and placements.today().isoformat() in section and "至今" in section
+    assert section.index("东街村党支部") < section.index("西街村党支部")

@@ -45,6 +45,7 @@ from branches.choices import COMMITTEE_KINDS
 from branches.models import Organization
 from core import exports
 from core.documents import render_pdf, render_xlsx
+from members import placements
 from members.management.commands.seed_demo import DEMO_ACCOUNTS, format_table
 from members.models import Member
 from members.roster import COLUMNS, PAGE_SIZE, filter_members
@@ -185,19 +186,22 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=5, help="每项运行次数，取中位数（默认 5）")
         parser.add_argument("--big-runs", type=int, default=1,
                             help="约 2,000 名党员的 PDF 名册的运行次数（默认 1，每次约 30 秒）")
+        parser.add_argument("--only", default="", help="只测量名称中含有这段文字的项目，如 --only 组织关系")
         parser.add_argument("--database-url", default="",
                             help="基准库（默认 sqlite:///var/bench.sqlite3），如 postgres://user@host/bench")
 
-    def handle(self, *args, members, runs, big_runs, database_url, **options):
+    def handle(self, *args, members, runs, big_runs, database_url, only, **options):
         if runs < 1 or big_runs < 1:
             raise CommandError("--runs 和 --big-runs 至少为 1。")
         if os.environ.get(CHILD_MARKER) != "1":
-            self._run_child(members, runs, big_runs, database_url)
+            self._run_child(members, runs, big_runs, database_url, only)
             return
         self._ensure_county(members)
         user = User.objects.get(username=BENCH_USERNAME)
         results = []
         for case in self._cases(user, runs, big_runs):
+            if only not in case.name:
+                continue
             self.stdout.write(f"正在测量：{case.name} ……")
             results.append(measure(case))
         facts = machine_facts()
@@ -210,12 +214,12 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"{len(failed)} 项测量失败，错误信息见上方。")
 
-    def _run_child(self, members, runs, big_runs, database_url):
+    def _run_child(self, members, runs, big_runs, database_url, only):
         url = database_url or f"sqlite:///{settings.VAR_DIR / 'bench.sqlite3'}"
         self.stdout.write(f"基准数据库：{_redact(url)}")
         command = [
             sys.executable, str(settings.BASE_DIR / "manage.py"), "bench",
-            "--members", str(members), "--runs", str(runs), "--big-runs", str(big_runs),
+            "--members", str(members), "--runs", str(runs), "--big-runs", str(big_runs), "--only", only,
         ]
         env = {**os.environ, "DATABASE_URL": url, CHILD_MARKER: "1"}
         returncode = subprocess.run(command, env=env).returncode
@@ -247,7 +251,22 @@ class Command(BaseCommand):
         committee = partial(self._pdf, user, *self._committee_near(COMMITTEE_SIZE))
         cases.append(Case(f"PDF名册：约 {COMMITTEE_SIZE:,} 名的党(工)委", committee, big_runs,
                           "< 35 秒，< 600 MB", 35, max_rss_mb=600, warmup=False))
+        cases.append(self._placements_case(runs))
         return cases
+
+    def _placements_case(self, runs):
+        """Who belonged to each branch during the last full quarter: every branch, one query."""
+        today = timezone.localdate()
+        year, q = (today.year, (today.month - 1) // 3) if today.month > 3 else (today.year - 1, 4)
+        start, end = placements.quarter(year, q)
+        branch_ids = list(Organization.objects.branches().values_list("pk", flat=True))
+
+        def run():
+            during = placements.members_during(branch_ids, start, end)
+            return sum(map(len, during.values())), (
+                f"{year}年第{q}季度，{len(branch_ids)} 个党支部（{len(during)} 个有党员）")
+
+        return Case("组织关系：各党支部一个季度内的党员", run, runs, "< 0.2 秒，1 次查询", 0.2, max_queries=1)
 
     def _roster_case(self, name, user, params, runs):
         target = "< 0.1 秒，≤ 10 次查询"

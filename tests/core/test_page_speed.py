@@ -1,0 +1,86 @@
+"""What the load case found (members/loadtest.py): the speed-ups keep the pages' markup and scoping.
+
+- QuickSelect writes a select in Python with the markup of Django's template;
+- the roster's rows are written by a template tag, escaped, the name linking to the record;
+- the organization select reads its options as three columns and still refuses a choice out of scope;
+- a subtree scope lets SQLite use the path index (its LIKE cannot).
+"""
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from django import forms
+from django.db import connection
+from django.urls import reverse
+
+from core.documents import Column
+from core.forms import QuickSelect, quick_selects
+from members.models import Member
+from members.roster import RosterFilterForm
+from members.templatetags.roster_tags import roster_body
+
+
+def _django_markup(html):
+    return re.sub(r"\n\s*\n", "\n", html)  # Django's option template ends with a blank line
+
+
+class Choices(forms.Form):
+    one = forms.ChoiceField(choices=[("", "全部"), ("a", "甲 & <乙>"), ("b", "丙")], required=False)
+    many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y"), ("z", "Z")], required=False,
+                                     widget=forms.SelectMultiple)
+
+
+@pytest.mark.parametrize("data", [{}, {"one": "a"}, {"one": "b", "many": ["x", "z"]}])
+def test_quick_select_writes_the_same_markup_as_djangos_template(data):
+    plain, quick = Choices(data or None), Choices(data or None)
+    quick_selects(quick)
+    assert type(quick.fields["one"].widget) is QuickSelect
+    assert type(quick.fields["many"].widget) is forms.SelectMultiple  # only plain selects change
+    assert str(quick["one"]) == _django_markup(str(plain["one"]))
+    assert "甲 &amp; &lt;乙&gt;" in str(quick["one"])
+
+
+def test_quick_select_marks_an_invalid_choice_like_django():
+    form = Choices({"one": "<bad>"})
+    quick_selects(form)
+    assert not form.is_valid()
+    html = str(form["one"])
+    assert 'aria-invalid="true"' in html and " selected" not in html and "<bad>" not in html
+
+
+def test_roster_rows_are_escaped_and_link_to_the_record():
+    name = Column("name", "姓名", lambda m: m.name)
+    notes = Column("notes", "备注<", lambda m: m.notes)
+    member = SimpleNamespace(pk=42, name="<script>x</script>", notes='"引号" & 符号')
+    html = roster_body([(member, [(name, member.name), (notes, member.notes)])])
+    assert f'<td class="c-name" data-label="姓名"><a href="{reverse("members:detail", args=[42])}">' \
+           "&lt;script&gt;x&lt;/script&gt;</a></td>" in html
+    assert '<td class="c-notes" data-label="备注&lt;">&quot;引号&quot; &amp; 符号</td>' in html
+    assert "<script>" not in html
+    assert roster_body([]) == ""
+
+
+def test_organization_select_lists_the_scope_as_a_tree_and_refuses_the_rest(county):
+    form = RosterFilterForm(county.committee, {"org": str(county.east.pk)})
+    html = str(form["org"])
+    assert f'<option value="{county.east.pk}" selected>\u3000\u3000东街村党支部</option>' in html
+    assert "青山乡党委" not in html and "X县委" not in html
+    assert form.is_valid() and form.cleaned_data["org"] == county.east
+    outside = RosterFilterForm(county.committee, {"org": str(county.hill.pk)})
+    assert not outside.is_valid() and "不在您的管理范围内" in str(outside.errors["org"])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
+def test_a_subtree_scope_walks_the_path_index(county):
+    """Without the lower bound SQLite scanned every organization (and, for the roster, every member)."""
+    from branches.models import Organization
+
+    qs = Organization.objects.visible_to(county.secretary)
+    sql, params = qs.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert re.search(r"SEARCH branches_organization USING (COVERING )?INDEX \S+ \(path>\?", plan), plan
+    assert set(qs) == {county.east, county.east_group}
+    assert set(Member.objects.visible_to(county.secretary)) == {county.east1, county.east2}

@@ -1,6 +1,7 @@
 """bench: how fast the roster and its documents are on a county of 30,000 members.
 
     python manage.py bench [--members 30000] [--runs 5] [--big-runs 1] [--database-url URL]
+                           [--load | --load-only] [--clients 20] [--seconds 10] [--workers 3]
 
 The county lives in its own database, never the app's: var/bench.sqlite3 (built on the first run,
 reused afterwards), or the database named by --database-url (e.g. postgres://…/bench). The command
@@ -8,6 +9,9 @@ re-runs itself in a child process pointed at that database; the child migrates, 
 when it has no members (seed_demo, in a process of its own so that its memory is not counted),
 then measures each case: the median time of --runs runs, the Python memory peak of one more run
 (tracemalloc) together with its query count, and the process's max RSS.
+
+With --load (or --load-only) it then serves the app with gunicorn as `make run` does and drives it
+with concurrent logged-in clients (members/loadtest.py).
 
 The results print as a table and are written as Markdown to var/bench.md.
 """
@@ -45,8 +49,8 @@ from branches.choices import COMMITTEE_KINDS
 from branches.models import Organization
 from core import exports
 from core.documents import render_pdf, render_xlsx
-from members import placements
-from members.management.commands.seed_demo import DEMO_ACCOUNTS, format_table
+from members import loadtest, placements
+from members.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD, format_table
 from members.models import Member
 from members.roster import COLUMNS, PAGE_SIZE, filter_members
 
@@ -189,38 +193,73 @@ class Command(BaseCommand):
         parser.add_argument("--only", default="", help="只测量名称中含有这段文字的项目，如 --only 组织关系")
         parser.add_argument("--database-url", default="",
                             help="基准库（默认 sqlite:///var/bench.sqlite3），如 postgres://user@host/bench")
+        load = parser.add_mutually_exclusive_group()
+        load.add_argument("--load", action="store_true", help="另测负载：gunicorn + 并发登录客户端（约 1 分钟）")
+        load.add_argument("--load-only", action="store_true", help="只测负载")
+        parser.add_argument("--clients", type=int, default=20, help="负载测试的并发客户端数（默认 20）")
+        parser.add_argument("--seconds", type=int, default=10, help="负载测试每项持续秒数（默认 10）")
+        parser.add_argument("--workers", type=int, default=3, help="gunicorn 工作进程数（默认 3，同 make run）")
 
     def handle(self, *args, members, runs, big_runs, database_url, only, **options):
         if runs < 1 or big_runs < 1:
             raise CommandError("--runs 和 --big-runs 至少为 1。")
+        if not 1 <= options["clients"] <= loadtest.MAX_CLIENTS or not 1 <= options["seconds"] <= 300:
+            raise CommandError(f"--clients 应在 1 到 {loadtest.MAX_CLIENTS} 之间，--seconds 在 1 到 300 之间。")
         if os.environ.get(CHILD_MARKER) != "1":
-            self._run_child(members, runs, big_runs, database_url, only)
+            self._run_child(members, runs, big_runs, database_url, only, options)
             return
         self._ensure_county(members)
         user = User.objects.get(username=BENCH_USERNAME)
         results = []
-        for case in self._cases(user, runs, big_runs):
-            if only not in case.name:
-                continue
-            self.stdout.write(f"正在测量：{case.name} ……")
-            results.append(measure(case))
+        if not options["load_only"]:
+            for case in self._cases(user, runs, big_runs):
+                if only not in case.name:
+                    continue
+                self.stdout.write(f"正在测量：{case.name} ……")
+                results.append(measure(case))
+        load = self._load(options) if options["load"] or options["load_only"] else None
         facts = machine_facts()
         self.stdout.write("\n" + "\n".join(f"{label}：{value}" for label, value in facts) + "\n")
-        self.stdout.write(format_table(HEADERS, [r.cells() for r in results]))
+        text = markdown(facts, results, runs, big_runs) if results else "## 性能基准\n"
+        if results:
+            self.stdout.write(format_table(HEADERS, [r.cells() for r in results]))
+        if load:
+            self.stdout.write("\n" + format_table(loadtest.LOAD_HEADERS, loadtest.rows(*load)))
+            text += loadtest.markdown(*load)
         path = settings.VAR_DIR / "bench.md"
-        path.write_text(markdown(facts, results, runs, big_runs), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         self.stdout.write(f"\n结果已写入 {path}")
         failed = [r for r in results if r.error.startswith("失败")]
         if failed:
             raise CommandError(f"{len(failed)} 项测量失败，错误信息见上方。")
 
-    def _run_child(self, members, runs, big_runs, database_url, only):
+    def _load(self, options):
+        accounts = {
+            "county": (BENCH_USERNAME, DEMO_PASSWORD),
+            "secretary": (next(a.username for a in DEMO_ACCOUNTS if a.role == Role.BRANCH_SECRETARY), DEMO_PASSWORD),
+        }
+        call_command("collectstatic", interactive=False, verbosity=0)  # as make run: whitenoise serves them
+        connection.close()  # the server's processes open their own
+        try:
+            scenarios, facts = loadtest.run(sys.executable, accounts, options["clients"], options["seconds"],
+                                            options["workers"], log=self.stdout.write)
+        except loadtest.LoadError as exc:
+            raise CommandError(f"负载测试未能完成：{exc}") from exc
+        for line in loadtest.error_samples(scenarios):
+            self.stdout.write(self.style.WARNING(line))
+        return scenarios, facts
+
+    def _run_child(self, members, runs, big_runs, database_url, only, options):
         url = database_url or f"sqlite:///{settings.VAR_DIR / 'bench.sqlite3'}"
         self.stdout.write(f"基准数据库：{_redact(url)}")
         command = [
             sys.executable, str(settings.BASE_DIR / "manage.py"), "bench",
             "--members", str(members), "--runs", str(runs), "--big-runs", str(big_runs), "--only", only,
+            "--clients", str(options["clients"]), "--seconds", str(options["seconds"]),
+            "--workers", str(options["workers"]),
         ]
+        if options["load"] or options["load_only"]:
+            command.append("--load" if options["load"] else "--load-only")
         env = {**os.environ, "DATABASE_URL": url, CHILD_MARKER: "1"}
         returncode = subprocess.run(command, env=env).returncode
         if returncode:

@@ -84,3 +84,16 @@ def test_a_subtree_scope_walks_the_path_index(county):
     assert re.search(r"SEARCH branches_organization USING (COVERING )?INDEX \S+ \(path>\?", plan), plan
     assert set(qs) == {county.east, county.east_group}
     assert set(Member.objects.visible_to(county.secretary)) == {county.east1, county.east2}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
+def test_migrate_refreshes_the_planner_statistics(county):
+    """A migration that rebuilds a table drops its statistics; migrate puts them back."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'members_member'")
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+        cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'members_member'")
+        assert cursor.fetchone()[0] > 0

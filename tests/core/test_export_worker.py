@@ -7,10 +7,14 @@ memory)."""
 
 import json
 import os
+import signal
+import sqlite3
 import stat
 import subprocess
 import sys
 import tempfile
+import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -73,12 +77,16 @@ print(json.dumps({"outcome": outcome, "status": job.status, "done": job.done, "e
 """
 
 
-def run_scenario(tmp_path, script, members=2600):
-    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+def scenario_env(tmp_path, members=0):
+    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TASKS_BACKEND")}
     environ.update(VAR_DIR=str(tmp_path / "var"), MEMBERS=str(members), PYTHONPATH=str(ROOT))
+    return environ
+
+
+def run_scenario(tmp_path, script, members=2600):
     # The usual login umask (022): the app must not rely on its caller's.
-    done = subprocess.run([PY, "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=300,
-                          preexec_fn=lambda: os.umask(0o022))
+    done = subprocess.run([PY, "-c", script], cwd=ROOT, env=scenario_env(tmp_path, members), capture_output=True,
+                          text=True, timeout=300, preexec_fn=lambda: os.umask(0o022))
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -104,6 +112,51 @@ print(json.dumps(list(modes.values())))
 """
     modes = run_scenario(tmp_path, script, members=1)
     assert modes == ["0o700", "0o600", "0o600", "0o600", "0o600", "0o700"]
+
+
+QUEUE_A_PDF = SETUP + """
+from core import exports
+from core.models import ExportJob
+job = ExportJob.objects.create(user=user, exporter="roster", fmt="pdf", params={}, total=len(members), title="x.pdf")
+exports.run_export.enqueue(str(job.pk))
+print(json.dumps({"job": str(job.pk), "db": db_path, "media": str(settings.MEDIA_ROOT)}))
+"""
+
+def test_a_worker_killed_mid_job_is_noticed(tmp_path):
+    """Real processes: the worker is SIGKILLed while it lays out a PDF; the next worker marks the job
+    failed and removes its temporary files at start-up."""
+    info = run_scenario(tmp_path, QUEUE_A_PDF, members=600)
+    env = scenario_env(tmp_path)
+    db = sqlite3.connect(info["db"], timeout=20)
+    work = Path(info["media"]) / "tmp" / info["job"]
+
+    def state():
+        return db.execute("SELECT status, done, error FROM core_exportjob WHERE id = ?",
+                          (uuid.UUID(info["job"]).hex,)).fetchone()
+
+    def worker(*args):
+        return subprocess.Popen([PY, "manage.py", "export_worker", "--no-startup-delay", *args], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    first = worker()
+    try:
+        deadline = time.monotonic() + 120
+        while not (state()[0] == "running" and state()[1] >= 500):  # the first 500 rows read, laying out
+            assert time.monotonic() < deadline and first.poll() is None, state()
+            time.sleep(0.05)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert state()[0] == "running" and work.exists()  # as the killed worker left it
+
+    restarted = worker("--only-worker", "--batch")
+    assert restarted.wait(timeout=120) == 0, restarted.stderr.read()
+    assert state() == ("failed", 500, "生成程序意外中断，请重试。")
+    assert not work.exists()
+
+    # Retrying it (test_a_job_whose_worker_died_is_marked_failed_and_can_be_retried) makes the file.
 
 
 @pytest.fixture

@@ -170,6 +170,10 @@ def children(pid):
     return found
 
 
+def _is_task_worker(cmd):
+    return "db_worker" in cmd or "export_worker" in cmd  # serve.sh runs manage.py export_worker
+
+
 class Server:
     """scripts/serve.sh on a free loopback port, its own process group, its output in var/bench-serve.log."""
 
@@ -202,10 +206,10 @@ class Server:
         for pid, cmd in children(self.proc.pid).items():
             if "gunicorn" in cmd:
                 web |= set(children(pid))
-            elif "db_worker" in cmd:
+            elif _is_task_worker(cmd):
                 task.add(pid)
             else:  # a supervisor loop between serve.sh and the worker
-                task |= {p for p, c in children(pid).items() if "db_worker" in c}
+                task |= {p for p, c in children(pid).items() if _is_task_worker(c)}
         return {"web": web, "task": task}
 
     def stop(self):

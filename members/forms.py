@@ -11,7 +11,7 @@ from core.validators import normalize_phone
 from . import idcard
 from .choices import MembershipStatus, RollState
 from .models import Member
-from .services import DUPLICATE_ID, ROLL_TRANSITIONS
+from .services import DUPLICATE_ID, REMOVED_BACK, ROLL_TRANSITIONS
 
 FIELDSETS = [
     ("基本信息", ["name", "gender", "ethnicity", "birth_date", "id_number", "native_place", "education",
@@ -126,7 +126,7 @@ class RollStateForm(ServiceErrorsMixin, forms.Form):
     roll_state = forms.ChoiceField(label="新的在册状态", error_messages={"invalid_choice": "不能变更为所选状态。"})
     on_date = forms.DateField(label="变更日期", widget=DateInput(), initial=datetime.date.today,
                               error_messages={"required": "请填写变更日期。", "invalid": "日期格式应为 2026-11-27。"})
-    reason = forms.CharField(label="变更理由（如转出介绍信编号、处分决定文号）",
+    reason = forms.CharField(label="变更理由（如去世证明、转出介绍信编号）",
                              widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "请填写变更理由。"})
 
@@ -134,9 +134,13 @@ class RollStateForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         allowed = ROLL_TRANSITIONS[RollState(member.roll_state)]
         self.fields["roll_state"].choices = [(s.value, s.label) for s in allowed]
+        self.fields["roll_state"].help_text = (
+            REMOVED_BACK if member.roll_state == RollState.REMOVED else
+            "这里只登记事实（去世、转出及转回）。出党、停止党籍、转正等须由党支部提出、上级审批：请在党员页面“提出决定”。"
+        )
         if not member.on_roll:  # coming back onto the roll: where to (a dissolved branch cannot take it)
             self.fields["branch"] = forms.ModelChoiceField(
-                label="恢复在册后所在党支部", queryset=visible_branches(user), required=False,
+                label="恢复在册后所在党支部", queryset=placeable_branches(user), required=False,
                 initial=member.organization_id, empty_label="原党支部",
                 error_messages={"invalid_choice": "所选党支部不存在、已撤销或不在您的管理范围内。"},
             )

@@ -138,7 +138,7 @@ class RollStateForm(ServiceErrorsMixin, forms.Form):
             REMOVED_BACK if member.roll_state == RollState.REMOVED else
             "这里只登记事实（去世、转出及转回）。出党、停止党籍、转正等须由党支部提出、上级审批：请在党员页面“提出决定”。"
         )
-        if not member.on_roll:  # coming back onto the roll: where to (a dissolved branch cannot take it)
+        if RollState.ON_ROLL in allowed:  # coming back onto the roll: where to (a dissolved branch cannot take it)
             self.fields["branch"] = forms.ModelChoiceField(
                 label="恢复在册后所在党支部", queryset=placeable_branches(user), required=False,
                 initial=member.organization_id, empty_label="原党支部",

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "branches",
     "accounts",
     "members",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -49,8 +49,8 @@ from branches.choices import COMMITTEE_KINDS
 from branches.models import Organization
 from core import exports
 from core.documents import render_pdf, render_xlsx
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, format_table
 from members import loadtest, placements
-from members.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD, format_table
 from members.models import Member
 from members.roster import COLUMNS, PAGE_SIZE, filter_members
 

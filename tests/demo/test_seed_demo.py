@@ -9,9 +9,9 @@ from django.core.management import call_command
 from accounts.models import ROLE_ORG_KINDS, Role, User
 from branches.choices import BRANCH_KINDS, COMMITTEE_KINDS, OrgKind
 from branches.models import PATH_SEGMENT, Officer, Organization
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from members import idcard
 from members.choices import Category, RollState
-from members.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from members.models import Member, pinyin_key
 
 MEMBERS = 300

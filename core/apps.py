@@ -23,6 +23,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(analyze, sender=self)
-        from . import decisions, panels
+        from . import decisions, panels, versions  # noqa: F401  (versions registers its audit action)
 
         panels.register(5, decisions.pending_panel)

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from .scoping import ScopedQuerySet
@@ -49,6 +50,73 @@ class AuditEntry(models.Model):
         from .audit import action_label
 
         return action_label(self.action)
+
+
+class ImmutableVersionError(Exception):
+    """A frozen document version was about to be changed or deleted."""
+
+    def __init__(self, message="已定稿的文书版本不能修改或删除；如需更正，请生成新版本并说明理由。"):
+        super().__init__(message)
+
+
+class DocumentVersionQuerySet(ScopedQuerySet):
+    scope_path_lookup = "scope_path"
+
+    def for_object(self, obj, kind):
+        ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        return self.filter(content_type=ct, object_id=str(obj.pk), kind=kind)
+
+    def update(self, **kwargs):
+        if set(kwargs) - {"is_current"}:  # only the pointer to the current version ever moves
+            raise ImmutableVersionError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ImmutableVersionError()
+
+
+class DocumentVersion(models.Model):
+    """A signed or confirmed document (a rating result, a signed form) kept as it was: its data and
+    its file, never changed; a later change is a new version with a reason (core/versions.py)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField("对象", max_length=200)
+    kind = models.CharField("文书类别", max_length=40)
+    number = models.PositiveIntegerField("版本")
+    data = models.JSONField("数据", encoder=DjangoJSONEncoder)
+    file = models.FileField("文件", upload_to="versions/%Y/%m/")
+    filename = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    reason = models.TextField("理由", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by_name = models.CharField("定稿人", max_length=100)
+    created_at = models.DateTimeField("定稿时间", auto_now_add=True)
+    is_current = models.BooleanField("现行版本", default=True)
+    scope_path = models.CharField(max_length=255, blank=True, db_index=True)
+
+    objects = DocumentVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "文书版本"
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "kind", "number"],
+                                    name="document_version_number"),
+            models.UniqueConstraint(fields=["content_type", "object_id", "kind"], condition=models.Q(is_current=True),
+                                    name="document_version_one_current"),
+        ]
+
+    def __str__(self):
+        return f"{self.object_repr} 第{self.number}版"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableVersionError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableVersionError()
 
 
 class ExportJobQuerySet(models.QuerySet):

@@ -19,7 +19,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 # var/ holds the database, the secret key and files with full ID numbers: the service account only.
 VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-VAR_DIR.chmod(0o700)
+try:
+    VAR_DIR.chmod(0o700)
+except OSError:  # not ours (another account's folder): leave it to the administrator
+    pass
 
 env = environ.Env(
     DEBUG=(bool, False),

@@ -135,7 +135,7 @@ def start(user, name, fmt, params):
         job = ExportJob.objects.create(
             user=user, exporter=name, fmt=fmt, params=params, total=total, title=filename(spec, fmt),
         )
-    run_export.enqueue(str(job.pk))
+        run_export.enqueue(str(job.pk))  # the task row commits with the job, or neither does
     prune(user)
     return None, job
 
@@ -166,7 +166,7 @@ def retry(user, job_id):
         job.done = 0
         job.heartbeat_at = job.finished_at = None
         job.save(update_fields=["status", "error", "done", "heartbeat_at", "finished_at"])
-    run_export.enqueue(str(job.pk))
+        run_export.enqueue(str(job.pk))
     return job
 
 

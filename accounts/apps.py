@@ -14,3 +14,4 @@ class AccountsConfig(AppConfig):
         audit.register_label(User, services.GRANTS, "授权")
         audit.register_label(User, services.PASSWORD, "密码")
         audit.register_label(User, services.DELETED, "账号已删除")
+        audit.register_page(User, "accounts:detail")

@@ -95,6 +95,10 @@ class User(AbstractUser):
         editor grant covers the record (accounts.permissions.can_see_full_id)."""
         return self.is_superuser or (bool(self.grant_list) and self.roles <= set(EDITOR_ROLES))
 
+    def sees_full_ids_at(self, path):
+        """Whole ID numbers for a record under `path`: an editor grant covers it."""
+        return covers(self.editor_paths, path)
+
     @property
     def can_shape_tree(self):
         return self.is_superuser or bool(self.roles & set(TREE_ROLES))
@@ -102,6 +106,10 @@ class User(AbstractUser):
     @property
     def is_county_admin(self):
         return self.is_superuser or Role.COUNTY_ADMIN in self.roles
+
+    @property
+    def can_manage_accounts(self):
+        return self.is_superuser or bool(self.roles & set(ACCOUNT_ROLES))
 
     @property
     def home_branch(self):

@@ -1,7 +1,19 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from . import views
 from .forms import LoginForm
+
+app_urls = [
+    path("manage/", views.account_list, name="list"),
+    path("manage/new/", views.account_create, name="create"),
+    path("manage/<int:pk>/", views.account_detail, name="detail"),
+    path("manage/<int:pk>/edit/", views.account_edit, name="edit"),
+    path("manage/<int:pk>/password/", views.account_password, name="reset_password"),
+    path("manage/<int:pk>/active/", views.account_active, name="active"),
+    path("manage/<int:pk>/grant/", views.account_grant, name="grant"),
+    path("manage/grants/<int:pk>/revoke/", views.grant_revoke, name="revoke"),
+]
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html",
@@ -11,4 +23,5 @@ urlpatterns = [
          name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(
         template_name="accounts/password_change_done.html"), name="password_change_done"),
+    path("", include((app_urls, "accounts"))),  # 账号管理: accounts:list, accounts:detail, ...
 ]

@@ -87,5 +87,9 @@ def audit_log(request):
     elif form.is_bound:
         entries = entries.none()
     page = page_of(request, entries, AUDIT_PAGE_SIZE)
+    # Whole ID numbers only in entries whose record an editor grant covers (user.sees_full_ids_at).
+    full_at = getattr(request.user, "sees_full_ids_at", lambda path: False)
+    for e in page.object_list:
+        e.full_ids = full_at(e.scope_path)
     rows = [(e, audit.object_url(e)) for e in page.object_list]
     return render(request, "core/audit_log.html", {"form": form, "page": page, "rows": rows})

@@ -148,3 +148,25 @@ def test_grants_are_loaded_once_per_request(client, county, django_assert_max_nu
         page = client.get(reverse("members:roster")).content.decode()
     assert "李西一" in page and "王山一" in page
     assert sum("accounts_grant" in q["sql"] for q in ctx.captured_queries) == 1
+
+
+def test_histories_show_whole_ids_only_under_an_editor_grant(client, county):
+    from conftest import make_id
+    from members import idcard
+    from members import services as member_services
+
+    changed = {}
+    for m in (county.east1, county.hill1):
+        old = m.id_number
+        fresh = Member.objects.get(pk=m.pk)
+        fresh.id_number = make_id(fresh.birth_date)
+        member_services.update_member(county.admin, fresh, "身份证号录入有误")
+        changed[m.pk] = (old, fresh.id_number)
+    client.force_login(county.two_grants)
+    log = client.get(reverse("audit_log") + "?action=update").content.decode()
+    east_old, east_new = changed[county.east1.pk]
+    hill_old, hill_new = changed[county.hill1.pk]
+    assert east_old in log and east_new in log
+    assert hill_old not in log and hill_new not in log and idcard.mask(hill_new) in log
+    page = client.get(reverse("members:detail", args=[county.hill1.pk])).content.decode()
+    assert hill_old not in page and hill_new not in page and idcard.mask(hill_old) in page

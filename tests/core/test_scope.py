@@ -45,6 +45,14 @@ URL_CASES = {
     "decisions": None,
     "decision_detail": "decision",
     "decision_withdraw": "decision",
+    "accounts:list": None,
+    "accounts:create": None,
+    "accounts:detail": "account",
+    "accounts:edit": "account",
+    "accounts:reset_password": "account",
+    "accounts:active": "account",
+    "accounts:grant": "account",
+    "accounts:revoke": "grant",
 }
 # Started by a POST of the roster's filters (a GET answers 405).
 POSTED = {"members:export_xlsx", "members:export_pdf"}
@@ -66,13 +74,18 @@ def test_every_url_is_walked():
     assert set(_named_urls()) - NOT_SCOPED == set(URL_CASES)
 
 
-# (viewer, the objects it must never see)
+# (viewer, the objects it must never see; accounts: those it may not manage)
+ALL_ACCOUNTS = ["admin", "committee", "other_committee", "secretary", "sibling_secretary", "cadre", "two_grants"]
 VIEWERS = {
     # A secretary may read its own parent committee's name (its branch page shows it), not a sibling's.
-    "sibling_secretary": {"orgs": ["east", "east_group", "other_town", "hill"], "members": ["east1", "east2", "hill1"]},
-    "other_committee": {"orgs": ["town", "east", "west", "east_group"], "members": ["east1", "east2", "west1"]},
+    "sibling_secretary": {"orgs": ["east", "east_group", "other_town", "hill"], "members": ["east1", "east2", "hill1"],
+                          "accounts": ALL_ACCOUNTS},
+    # A committee manages the accounts whose grants all lie in its subtree: not 城关镇's, not the county's,
+    # not a person whose second grant lies in 青山乡.
+    "other_committee": {"orgs": ["town", "east", "west", "east_group"], "members": ["east1", "east2", "west1"],
+                        "accounts": ["admin", "committee", "secretary", "sibling_secretary", "cadre", "two_grants"]},
     # Secretary of 东街村 and tracking cadre of 山口村 (two committees): nothing of 西街村.
-    "two_grants": {"orgs": ["west"], "members": ["west1"]},
+    "two_grants": {"orgs": ["west"], "members": ["west1"], "accounts": ALL_ACCOUNTS},
 }
 
 
@@ -140,7 +153,9 @@ def test_no_leak(client, county, viewer, name, django_user_model):
                 assert o.name not in text, f"{name}{params} shows {o.name} to {viewer}"
         return
 
-    targets = {"job": [owner_job], "org": hidden_orgs, "member": hidden_members, "decision": hidden_decisions}[kind]
+    hidden_accounts = [getattr(county, n) for n in VIEWERS[viewer]["accounts"]]
+    targets = {"job": [owner_job], "org": hidden_orgs, "member": hidden_members, "decision": hidden_decisions,
+               "account": hidden_accounts, "grant": [g for a in hidden_accounts for g in a.grants.all()]}[kind]
     for obj in targets:
         url = reverse(name, args=[obj.pk])
         assert client.get(url).status_code == 404, f"GET {url} as {viewer}"

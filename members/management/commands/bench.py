@@ -44,7 +44,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Grant, Role, User
 from branches.choices import COMMITTEE_KINDS
 from branches.models import Organization
 from core import exports
@@ -279,9 +279,11 @@ class Command(BaseCommand):
                 f"基准数据库已有党员 {count:,} 名（不是 --members 指定的 {members:,} 名）；如需重建请删除该数据库。"))
 
     def _cases(self, user, runs, big_runs):
+        three = self._three_grants_user()
         cases = [
             self._roster_case("名册页：全县正式党员按姓名第1页", user, {"category": "full", "sort": "name"}, runs),
             self._roster_case("名册页：全县第1页（无筛选）", user, {}, runs),
+            self._roster_case("名册页：持三项授权（党委、党支部书记、跟踪指导）的用户第1页", three, {}, runs),
             Case(f"Excel名册：全县全部党员 {len(COLUMNS)} 列", partial(self._excel, user), runs,
                  "< 10 秒，< 200 MB", 10, max_rss_mb=200, warmup=False),
         ]
@@ -306,6 +308,22 @@ class Command(BaseCommand):
                 f"{year}年第{q}季度，{len(branch_ids)} 个党支部（{len(during)} 个有党员）")
 
         return Case("组织关系：各党支部一个季度内的党员", run, runs, "< 0.2 秒，1 次查询", 0.2, max_queries=1)
+
+    def _three_grants_user(self):
+        """A person with three grants in three committees: a committee, a branch secretary
+        elsewhere, a tracking cadre of a unit in a third (created once in the bench database)."""
+        user, created = User.objects.get_or_create(username="bench_three", defaults={"display_name": "三项授权"})
+        if created or not user.grants.exists():
+            committees = list(Organization.objects.filter(kind__in=COMMITTEE_KINDS).order_by("path")[:3])
+            branch = Organization.objects.branches().filter(path__startswith=committees[1].path).order_by("path").first()
+            unit = Organization.objects.filter(path__startswith=committees[2].path).exclude(
+                pk=committees[2].pk).exclude(kind="group").order_by("path").first()
+            Grant.objects.bulk_create([
+                Grant(user=user, role=Role.COMMITTEE, organization=committees[0]),
+                Grant(user=user, role=Role.BRANCH_SECRETARY, organization=branch),
+                Grant(user=user, role=Role.TRACKING_CADRE, organization=unit),
+            ])
+        return User.objects.get(pk=user.pk)
 
     def _roster_case(self, name, user, params, runs):
         target = "< 0.1 秒，≤ 10 次查询"

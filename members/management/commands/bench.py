@@ -220,7 +220,8 @@ class Command(BaseCommand):
         load = self._load(options) if options["load"] or options["load_only"] else None
         facts = machine_facts()
         self.stdout.write("\n" + "\n".join(f"{label}：{value}" for label, value in facts) + "\n")
-        text = markdown(facts, results, runs, big_runs) if results else "## 性能基准\n"
+        text = markdown(facts, results, runs, big_runs) if results else "\n".join(
+            ["## 性能基准", ""] + [f"- {label}：{value}" for label, value in facts] + [""])
         if results:
             self.stdout.write(format_table(HEADERS, [r.cells() for r in results]))
         if load:

@@ -215,6 +215,7 @@ class CountyBuilder(TreeBuilder):
                 m.notes = LOST_NOTES[reason]
                 if (today - since).days > 365 and rng.random() < 0.5:
                     m.membership_status = MembershipStatus.SUSPENDED
+                    m.membership_status_on = since + datetime.timedelta(days=rng.randint(183, 365))
                 return
         if m.job_category not in STAYING_JOBS and age < 60 and rng.random() < profile.mobile:
             destination, city = DESTINATIONS.pick(rng)

@@ -132,3 +132,17 @@ def test_demo_comes_with_audited_everyday_changes(seeded):
     assert by_action["move"].actor.username == "committee"
     moved = Member.objects.get(pk=by_action["move"].object_id)
     assert moved.organization == User.objects.get(username="secretary2").home_branch
+
+
+def test_demo_comes_with_decisions(seeded):
+    """One 停止党籍 waiting for the committee in the demo secretary's branch, one approved; every
+    suspended member has the date of its suspension."""
+    from core import decisions
+    from core.models import Decision
+
+    pending = Decision.objects.get(state=Decision.State.PENDING)
+    assert pending.unit_name == User.objects.get(username="secretary").home_branch.name
+    assert [d.pk for d in decisions.awaiting(User.objects.get(username="committee"))] == [pending.pk]
+    approved = Decision.objects.get(state=Decision.State.APPROVED)
+    assert Member.objects.get(pk=approved.object_id).membership_status == "suspended"
+    assert not Member.objects.filter(membership_status="suspended", membership_status_on=None).exists()

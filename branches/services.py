@@ -114,6 +114,7 @@ def move_organization(user, org, new_parent, reason):
         depth=F("depth") + depth_delta,
     )
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
+    audit.move_scope(old_path, new_path)  # the subtree's history goes with it
     org.refresh_from_db()
     audit.record(
         user, org, audit.Action.MOVE, before=before, after=audit.snapshot(org, ["parent"]),

@@ -21,6 +21,8 @@ import uuid
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 
 from .models import AuditEntry
 
@@ -124,6 +126,31 @@ def record(actor, obj, action, *, before=None, after=None, changes=None, reason=
         reason=reason or "",
         batch=batch,
         scope_path=getattr(obj, "audit_scope_path", ""),
+    )
+
+
+# The history follows the record: an entry is seen by whoever may see its record *now*. When a
+# record changes place, the service that moves it calls one of these in the same transaction.
+
+def _require_transaction(what):
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"audit.{what} must run inside the transaction of the change")
+
+
+def follow(obj):
+    """`obj` has moved (its `audit_scope_path` changed): its whole history goes with it."""
+    _require_transaction("follow")
+    return AuditEntry.objects.for_object(obj).update(scope_path=getattr(obj, "audit_scope_path", ""))
+
+
+def move_scope(old_prefix, new_prefix):
+    """A subtree has moved from `old_prefix` to `new_prefix`: every entry scoped under it (the
+    organizations, their members, whatever else lives there) is rescoped under the new place."""
+    _require_transaction("move_scope")
+    if not old_prefix or old_prefix == new_prefix:
+        return 0
+    return AuditEntry.objects.filter(scope_path__startswith=old_prefix).update(
+        scope_path=Concat(Value(new_prefix), Substr("scope_path", len(old_prefix) + 1)),
     )
 
 

@@ -33,6 +33,7 @@ def _place(user, member, branch, party_group, reason, action, batch=None, why=Pl
     member.party_group = party_group
     member.full_clean()
     member.save(update_fields=fields)
+    audit.follow(member)  # its history goes with it
     audit.record(user, member, action, before=before, after=audit.snapshot(member, fields), reason=reason,
                  batch=batch)
     placements.move(member, placements.today(), why)
@@ -152,6 +153,7 @@ def change_roll_state(user, member, new_state, on_date, reason, *, branch=None, 
             raise ValidationError(problems)
         _check_unique_id(member)
     member.save(update_fields=fields)
+    audit.follow(member)  # its history goes with it
     audit.record(user, member, audit.Action.STATE, before=before, after=audit.snapshot(member, fields),
                  reason=reason)
     if new_state == RollState.ON_ROLL:

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from core import audit
 
-        from . import services
+        from . import lockouts, services  # noqa: F401  (lockouts: audits each login lock, a signal receiver)
         from .models import User
 
         audit.register_label(User, services.GRANTS, "授权")

@@ -1,8 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
-from .forms import LoginForm
+from . import lockouts, views
 
 app_urls = [
     path("manage/", views.account_list, name="list"),
@@ -16,12 +15,13 @@ app_urls = [
 ]
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html",
-                                                authentication_form=LoginForm), name="login"),
+    path("login/", lockouts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html"),
          name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(
         template_name="accounts/password_change_done.html"), name="password_change_done"),
     path("", include((app_urls, "accounts"))),  # 账号管理: accounts:list, accounts:detail, ...
+    path("lockouts/", lockouts.lockouts, name="lockouts"),
+    path("lockouts/lift/", lockouts.lockout_lift, name="lockout_lift"),
 ]

@@ -6,8 +6,14 @@ Environment variables (all optional):
   DEBUG          on/off (default off)
   ALLOWED_HOSTS  comma-separated (default 127.0.0.1,localhost)
   COUNTY_NAME    shown in the header band
+  HTTPS          on/off (default off): HSTS, secure cookies and the redirect to https
+  HSTS_SECONDS   how long browsers remember to use https only (default one year)
+  FORWARDED_ALLOW_IPS  the reverse proxies whose X-Forwarded-For names the client (gunicorn's own
+                 variable, same default 127.0.0.1,::1)
+  LOGIN_FAILURE_LIMIT / LOGIN_COOLOFF_MINUTES  failed logins before a lock, and how long it lasts
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -56,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "core",
     "branches",
     "accounts",
@@ -73,6 +80,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.NoStoreMiddleware",
+    "core.middleware.BadInputMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the login page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -166,6 +178,56 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS=on once the server has a certificate (or a TLS proxy in front): browsers are then told to
+# use https only (HSTS), cookies travel over https only, and http is redirected. Behind a proxy,
+# gunicorn reads X-Forwarded-Proto from the addresses in FORWARDED_ALLOW_IPS, so Django needs no
+# SECURE_PROXY_SSL_HEADER.
+HTTPS = env.bool("HTTPS", default=False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Only a request to the public preload list acts on this; an intranet name is never on it.
+    SECURE_HSTS_PRELOAD = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Only the app's own files: no inline script or style (templates use static/ files).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Login throttling (django-axes): failures are counted per username and, separately, per client
+# address. After LOGIN_FAILURE_LIMIT failures the account (or the address) is locked for
+# LOGIN_COOLOFF_MINUTES; a county administrator can lift a lock earlier (accounts/lockouts.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the failures: they are counted per address too, and one valid account
+# must not clear an address that is guessing other accounts' passwords.
+AXES_RESET_ON_SUCCESS = False
+# Failures while locked do not extend the lock: it ends LOGIN_COOLOFF_MINUTES after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockouts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockouts.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.lockouts.client_username"
+AXES_ENABLE_ADMIN = False  # locks are seen and lifted in the app (账号锁定)
+AXES_VERBOSE = False
+# A failed login waits LOGIN_FAILURE_DELAY seconds for each earlier failure, at most the maximum.
+LOGIN_FAILURE_DELAY = 1.0
+LOGIN_FAILURE_DELAY_MAX = 3.0
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 
 TASKS = {
     "default": {

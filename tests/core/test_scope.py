@@ -53,11 +53,13 @@ URL_CASES = {
     "accounts:active": "account",
     "accounts:grant": "account",
     "accounts:revoke": "grant",
+    "lockouts": None,  # the county's only: 403 for everyone else
 }
 # Started by a POST of the roster's filters (a GET answers 405).
 POSTED = {"members:export_xlsx", "members:export_pdf"}
 # Pages that are not scoped data: auth and the superuser-only admin (tested in accounts).
-NOT_SCOPED = {"login", "logout", "password_change", "password_change_done"}
+NOT_SCOPED = {"login", "logout", "password_change", "password_change_done",
+              "lockout_lift"}  # POST only, the county's only (tests/accounts/test_lockouts.py)
 
 
 def _named_urls(resolver=None, ns=""):

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts import permissions
 from core import audit
+from core.middleware import parse_id
 from core.scoping import covers
 
 from . import services
@@ -59,7 +60,7 @@ def org_create(request):
         raise PermissionDenied
     initial = {}
     if request.GET.get("parent"):
-        parent = get_object_or_404(_visible(request), pk=request.GET["parent"])
+        parent = get_object_or_404(_visible(request), pk=parse_id(request.GET["parent"]))
         initial = {"parent": parent, "category": parent.category, "sector": parent.sector}
     form = OrganizationForm(request.POST or None, initial=initial, user=request.user, kinds=kinds,
                             parents=permissions.creatable_parents(request.user))

@@ -1,5 +1,8 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -86,14 +89,21 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+_OUT_OF_RANGE = "日期超出范围，应在 2000-01-01 至 2099-12-31 之间。"
+AUDIT_DATE_RANGE = [
+    MinValueValidator(datetime.date(2000, 1, 1), _OUT_OF_RANGE),
+    MaxValueValidator(datetime.date(2099, 12, 31), _OUT_OF_RANGE),
+]
+
+
 class AuditFilterForm(ServiceErrorsMixin, forms.Form):
     q = forms.CharField(label="对象或操作人", required=False, max_length=50)
     kind = forms.ChoiceField(label="类别", required=False)
     action = forms.ChoiceField(label="操作", required=False)
     since = forms.DateField(label="起始日期", required=False, widget=DateInput(),
-                            error_messages={"invalid": "日期格式应为 2026-11-27。"})
+                            error_messages={"invalid": "日期格式应为 2026-11-27。"}, validators=AUDIT_DATE_RANGE)
     until = forms.DateField(label="截止日期", required=False, widget=DateInput(),
-                            error_messages={"invalid": "日期格式应为 2026-11-27。"})
+                            error_messages={"invalid": "日期格式应为 2026-11-27。"}, validators=AUDIT_DATE_RANGE)
 
     def __init__(self, *args, kinds, actions, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,14 @@ from django.utils.cache import add_never_cache_headers
 MAX_ID = 2**63 - 1
 
 
+def parse_id(value):
+    """An id read from a query string: a positive integer the database can hold, else None."""
+    value = (value or "").strip()
+    if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        return None
+    return int(value)
+
+
 class NoStoreMiddleware:
     """Every page and file the app serves may hold personal data (names, ID numbers, rosters):
     no browser or proxy keeps a copy (`Cache-Control: no-store`), on a shared office PC least of all."""

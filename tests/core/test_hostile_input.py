@@ -5,6 +5,7 @@ The pages come from the URL resolver (tests/core/test_scope.py keeps the table o
 each one); the parameters come from the pages themselves: the fields of their GET forms and the
 query keys of their links, so a filter added later is fed the same values without touching this."""
 
+import datetime
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from core import decisions
 from core.models import ExportJob
 from tests.core.test_scope import URL_CASES
 
@@ -59,11 +61,16 @@ def _pages(county, user):
     job = ExportJob.objects.create(user=user, exporter="roster", fmt="xlsx", title="名册.xlsx",
                                    filename="名册.xlsx", status=ExportJob.Status.DONE)
     job.file.save("x.xlsx", ContentFile(b"x"))
-    objects = {"org": county.east, "member": county.east1, "job": job}
+    objects = {"org": county.east, "member": county.east1, "job": job, "decision": _decision(county)}
     for name, kind in URL_CASES.items():
+        assert kind is None or kind in objects, f"tell test_hostile_input how to build a {kind} for {name}"
         yield name, reverse(name, args=[objects[kind].pk] if kind else [])
     yield "login", reverse("login")
     yield "password_change", reverse("password_change")
+
+
+def _decision(county):
+    return decisions.propose(county.admin, "suspend", county.east2, meeting_on=datetime.date.today(), grounds="失联")
 
 
 def _get(client, path, query, failures):
@@ -134,10 +141,11 @@ def test_non_utf8_and_nul_bodies(client, county):
     message (or the page again), never a 500; nothing is saved."""
     client.force_login(county.admin)
     before = county.east1.name
+    objects = {"org": county.east, "member": county.east1, "decision": _decision(county), None: None}
     for name, kind in URL_CASES.items():
-        obj = {"org": county.east, "member": county.east1, "job": None, None: None}[kind]
-        if kind == "job":
+        if kind not in objects:
             continue
+        obj = objects[kind]
         path = reverse(name, args=[obj.pk] if obj else [])
         for body in (b"name=%FF%FE&reason=%C3%28&parent=%FF", b"name=\xff\xfe\x00&reason=\x00",
                      b"name=a%00b&reason=a%00b&organization=1%00"):

@@ -74,7 +74,7 @@ def test_no_store_on_pages_and_downloads(client, county, tmp_path):
     client.force_login(county.secretary)
     for response in (client.get(reverse("members:detail", args=[county.east1.pk])),
                      client.get(reverse("members:roster")),
-                     client.get(reverse("members:export_xlsx"))):
+                     client.post(reverse("members:export_xlsx"))):
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"], response.request["PATH_INFO"]
     job = ExportJob.objects.create(user=county.secretary, exporter="roster", fmt="xlsx", title="名册.xlsx",

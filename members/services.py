@@ -153,7 +153,8 @@ def change_roll_state(user, member, new_state, on_date, reason, *, branch=None, 
             raise ValidationError(problems)
         _check_unique_id(member)
     member.save(update_fields=fields)
-    audit.follow(member)  # its history goes with it
+    if replace:
+        audit.follow(member)  # back in another branch: its history goes with it
     audit.record(user, member, audit.Action.STATE, before=before, after=audit.snapshot(member, fields),
                  reason=reason)
     if new_state == RollState.ON_ROLL:

@@ -1,6 +1,8 @@
 """The audit log follows the record: whoever may see a record now sees its whole history (in
 操作记录 and on its page); a user whose scope no longer covers it sees none of it."""
 
+import datetime
+
 from django.db import transaction
 from django.urls import reverse
 
@@ -72,3 +74,13 @@ def _edited(member, **fields):
     for name, value in fields.items():
         setattr(member, name, value)
     return member
+
+
+def test_history_follows_a_member_back_on_the_roll_elsewhere(client, county):
+    today = datetime.date.today()
+    member_services.change_roll_state(county.secretary, county.east1, "transferred_out", today, "转往外县")
+    member_services.change_roll_state(county.admin, county.east1, "on_roll", today, "转回本县",
+                                      branch=county.hill)
+    entries = AuditEntry.objects.visible_to(county.other_committee).filter(object_repr="张东一")
+    assert {"create", "state"} <= set(entries.values_list("action", flat=True))
+    assert "张东一" not in _log(client, county.committee)

@@ -61,7 +61,8 @@ def _pages(county, user):
     job = ExportJob.objects.create(user=user, exporter="roster", fmt="xlsx", title="名册.xlsx",
                                    filename="名册.xlsx", status=ExportJob.Status.DONE)
     job.file.save("x.xlsx", ContentFile(b"x"))
-    objects = {"org": county.east, "member": county.east1, "job": job, "decision": _decision(county)}
+    objects = {"org": county.east, "member": county.east1, "job": job, "decision": _decision(county),
+               "account": county.sibling_secretary, "grant": county.sibling_secretary.grants.first()}
     for name, kind in URL_CASES.items():
         assert kind is None or kind in objects, f"tell test_hostile_input how to build a {kind} for {name}"
         yield name, reverse(name, args=[objects[kind].pk] if kind else [])

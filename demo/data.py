@@ -105,9 +105,11 @@ PROBATIONARY_RATE = 0.06  # of members who are not retired
 TRANSFER_RATE = 0.012
 DEATH_RATE = 0.04  # of members aged 70 and over
 STAYING_JOBS = (Job.RETIRED, Job.STUDENT, Job.OFFICIAL)  # never mobile members
-# Days between the end of the one-year probation and the branch meeting that made the member full.
-PROBATION_DELAYS = Weighted({(0, 10): 60, (11, 45): 28, (46, 150): 12})
-MAX_PROBATION_DELAY = 150
+# 转正 falls on the anniversary of joining, or at the end of an extension (6-12 months, once).
+EXTENDED_RATE = 0.03  # of full members, whose probation was extended
+EXTENSION_MONTHS = (6, 12)
+OVERDUE_RATE = 0.08  # of 预备党员: the year is up and the branch has not yet decided
+EXTENDING_RATE = 0.05  # of 预备党员: in an approved extension
 
 DEFAULT_POSTS = {
     Job.OFFICIAL: ("科员", "科员", "一级科员", "四级主任科员", "副科长", "科长", "副局长"),

@@ -3,10 +3,11 @@ party groups, the branch's leading body among them, and their placements."""
 
 import datetime
 
-from branches.choices import BRANCH_KINDS, Sector
+from branches.choices import Sector
 from members import idcard, placements
-from members.choices import Category, Degree, Gender, MembershipStatus, RollState
+from members.choices import Category, Degree, Gender, LostContactReason, MembershipStatus, RollState
 from members.choices import JobCategory as Job
+from members.decisions import add_months
 from members.models import Member, add_years, pinyin_key
 
 from . import steps
@@ -19,15 +20,17 @@ from .data import (
     EDUCATION,
     ELDER_EDUCATION,
     ETHNICITIES,
+    EXTENDED_RATE,
+    EXTENDING_RATE,
+    EXTENSION_MONTHS,
     INDUSTRIES,
     JOB_AGES,
     LOCAL_EMPLOYERS,
     LOST_NOTES,
     LOST_REASONS,
-    MAX_PROBATION_DELAY,
     NATIVE_PLACES,
     NEW_STRATA_OF_OTHERS,
-    PROBATION_DELAYS,
+    OVERDUE_RATE,
     PROBATIONARY_AGES,
     PROBATIONARY_RATE,
     PROFILES,
@@ -40,8 +43,11 @@ from .data import (
     UNIVERSITIES,
     WORKING_AGES,
 )
-from .places import BUREAUS, apportion
-from .tree import BATCH, TreeBuilder
+from .places import BUREAUS
+from .tree import BATCH, TreeBuilder, featured_branches
+
+SECRETARY, OVERDUE, LOST = "secretary", "overdue", "lost"  # the members a featured branch gets
+SECRETARY_AGES = (32, 56, 45)
 
 
 class CountyBuilder(TreeBuilder):
@@ -58,18 +64,30 @@ class CountyBuilder(TreeBuilder):
         self.build_members()
         return orgs
 
-    def build_members(self):
-        branches = [n for n in self.root.walk() if n.kind in BRANCH_KINDS]
-        for node, count in zip(branches, apportion([n.size for n in branches], self.total_members)):
-            self._populate(node, count)
+    def build_members(self, featured=None):
+        """The members of every planned branch. A branch in `featured` ({name: gender}, the demo
+        secretaries' branches) also gets, whatever its size, a full member of working age of that
+        gender (its 书记, see accounts.make_secretary), a 预备党员 whose year is up and a full member
+        long out of contact (for the demo's Party decisions)."""
+        featured = {self.aliases.get(name, name): gender for name, gender in (featured or {}).items()}
+        for node in self.branches():
+            self._populate(node, node.count, featured.get(node.name))
         self._flush()
         self.save_officers()
+
     # -- members ---------------------------------------------------------------------------
 
-    def _populate(self, node, count):
+    def _populate(self, node, count, featured_gender=None):
         rng = self.rng
         profile = PROFILES[node.profile]
-        members = [self._member(node, profile) for _ in range(count)]
+        forced = [SECRETARY, OVERDUE, LOST][:count] if featured_gender else []
+        members = [self._member(node, profile) for _ in range(count - len(forced))]
+        for force in forced:  # last, so that the everyday changes (the first members) leave them alone
+            for _ in range(20):  # a draw may not fit (too young to be full, say): draw again
+                m = self._member(node, profile, force=force, gender=featured_gender)
+                if m.category == (Category.PROBATIONARY if force == OVERDUE else Category.FULL):
+                    break
+            members.append(m)
         groups = {child.org: [] for child in node.children}
         group_orgs = list(groups)
         for m in members:
@@ -88,23 +106,29 @@ class CountyBuilder(TreeBuilder):
         Member.objects.bulk_create(self.pending, batch_size=BATCH)
         self.pending = []
 
-    def _member(self, node, profile):
+    def _member(self, node, profile, force="", gender=None):
         rng, today = self.rng, self.today
         job = profile.jobs.pick(rng)
-        probationary = (
+        while force and job == Job.RETIRED:
+            job = profile.jobs.pick(rng)
+        probationary = force == OVERDUE or not force and (
             job != Job.RETIRED and (profile.ages is None or profile.ages[0] < PROBATIONARY_AGES[2])
             and rng.random() < PROBATIONARY_RATE
         )
         if probationary:
             low, mode, high = JOB_AGES[Job.STUDENT] if job == Job.STUDENT else PROBATIONARY_AGES
+        elif force == SECRETARY:
+            low, mode, high = SECRETARY_AGES
         else:
             low, mode, high = profile.ages or JOB_AGES.get(job, WORKING_AGES)
         age = rng.triangular(low, high, mode)
         birth = today - datetime.timedelta(days=int(age * 365.25))
-        gender = Gender.FEMALE if rng.random() < profile.female else Gender.MALE
+        if force != SECRETARY or not gender:
+            gender = Gender.FEMALE if rng.random() < profile.female else Gender.MALE
         region = REGIONS.pick(rng)
         name = SURNAMES.pick(rng) + self._given_name(gender, birth.year)
-        joined, full_on = self._joining(birth, probationary)
+        joined, full_on, extended, probationary = self._joining(
+            birth, probationary, node.org.established_on, overdue=force == OVERDUE)
         education = (ELDER_EDUCATION if age >= 70 else EDUCATION[job]).pick(rng)
         degree = DEGREES[education].pick(rng) if education in DEGREES else Degree.NONE
         home, residence = self._addresses(node)
@@ -113,12 +137,13 @@ class CountyBuilder(TreeBuilder):
             birth_date=birth, id_number=self._id_number(region, birth, gender),
             native_place=NATIVE_PLACES[region] or self.county_name, education=education, degree=degree,
             category=Category.PROBATIONARY if probationary else Category.FULL, joined_on=joined,
-            full_member_on=full_on, job_category=job, organization=node.org,
+            full_member_on=full_on, probation_extended_months=extended, job_category=job, organization=node.org,
             phone="" if age >= 80 and rng.random() < 0.3 else self.phone(),
             household_registration=home, residence=residence,
         )
         self._work(m, node, profile)
-        self._status(m, node, profile, age)
+        if force != SECRETARY:  # the 书记 is simply on the roll
+            self._status(m, node, profile, age, lost=force == LOST)
         return m
 
     def _pinyin(self, name):
@@ -137,20 +162,35 @@ class CountyBuilder(TreeBuilder):
                 self.id_numbers.add(number)
                 return number
 
-    def _joining(self, birth, probationary):
-        """(joined_on, full_member_on): joined at 18 or older; full a year (and a little) later."""
+    def _joining(self, birth, probationary, founded, overdue=False):
+        """(joined_on, full_member_on, probation_extended_months, probationary): joined at 18 or
+        older and after the branch was founded; full on the anniversary of joining, or at the end
+        of a 6-12-month extension for a few. Most 预备党员 joined within the year; a few are past
+        their year without a decision, a few are in an extension."""
         rng, today = self.rng, self.today
-        earliest = add_years(birth, 18)
+        days = datetime.timedelta
+        earliest = max(add_years(birth, 18), founded + days(1))
         if probationary:
-            earliest = max(earliest, today - datetime.timedelta(days=364))
-            latest = today - datetime.timedelta(days=3)
-            return earliest + datetime.timedelta(days=rng.randint(0, (latest - earliest).days)), None
-        latest = add_years(today, -1) - datetime.timedelta(days=MAX_PROBATION_DELAY + 3)
+            draw = rng.random()
+            if overdue or draw < OVERDUE_RATE:
+                joined = add_years(today, -1) - days(rng.randint(5, 60))
+                if joined >= earliest:
+                    return joined, None, 0, True
+            elif draw < OVERDUE_RATE + EXTENDING_RATE:
+                months = rng.randint(*EXTENSION_MONTHS)
+                joined = add_years(today, -1) - days(rng.randint(1, 28 * months))
+                if joined >= earliest:
+                    return joined, None, months, True
+            earliest = max(earliest, today - days(364))
+            latest = today - days(3)
+            return earliest + days(rng.randint(0, max(0, (latest - earliest).days))), None, 0, True
+        months = rng.randint(*EXTENSION_MONTHS) if rng.random() < EXTENDED_RATE else 0
+        latest = add_months(add_years(today, -1), -months) - days(3)
         span = (latest - earliest).days
-        joined = earliest + datetime.timedelta(
-            days=int(rng.triangular(0, min(span, 35 * 365), min(span, 6 * 365))))
-        delay = rng.randint(*PROBATION_DELAYS.pick(rng))
-        return joined, add_years(joined, 1) + datetime.timedelta(days=delay)
+        if span < 0:  # too young, or in too new a branch, to be a full member yet
+            return self._joining(birth, True, founded)
+        joined = earliest + days(int(rng.triangular(0, min(span, 35 * 365), min(span, 6 * 365))))
+        return joined, add_months(add_years(joined, 1), months), months, False
 
     def _addresses(self, node):
         """(household registration, residence)."""
@@ -193,9 +233,15 @@ class CountyBuilder(TreeBuilder):
             m.new_social_stratum = NEW_STRATA_OF_OTHERS.pick(rng)
         m.is_migrant_worker = job == Job.WORKER and node.sector == Sector.RURAL
 
-    def _status(self, m, node, profile, age):
+    def _status(self, m, node, profile, age, lost=False):
         """Roll state, lost contact, mobility: most members are simply on the roll."""
         rng, today = self.rng, self.today
+        if lost and m.category == Category.FULL:  # out of contact for eight months or more
+            start = max(m.full_member_on, today - datetime.timedelta(days=900))
+            since = self._date_since(start, until=today - datetime.timedelta(days=240))
+            m.is_lost_contact, m.lost_contact_reason, m.lost_contact_since = True, LostContactReason.MIGRANT_WORK, since
+            m.notes = LOST_NOTES[LostContactReason.MIGRANT_WORK]
+            return
         if m.category == Category.FULL:
             if age >= 70 and rng.random() < DEATH_RATE:
                 m.roll_state = RollState.DECEASED
@@ -235,5 +281,5 @@ class CountyBuilder(TreeBuilder):
 def build_members(ctx):
     """The members of every branch, their party groups, the branches' leading bodies, then each
     member's placement from its record (members.placements.backfill)."""
-    ctx.builder.build_members()
+    ctx.builder.build_members(featured=featured_branches())
     placements.backfill()  # the members were created in bulk: each gets its placement

@@ -21,6 +21,8 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     org: Organization | None = None
     size: int = 0  # drawn number of members, before scaling
+    count: int = 0  # a branch's members, once scaled to --members (and split)
+    founded: tuple[int, int] | None = None  # years its founding date is drawn from, over the default
 
     def walk(self):
         yield self
@@ -53,7 +55,7 @@ TOWNSHIPS = [
 # Large villages with a 党总支 over branches by member type.
 VILLAGE_GENERAL_BRANCHES = {
     "河口镇": [
-        ("永丰村", [("第一", "village"), ("第二", "village"), ("老党员", "village_elder")]),
+        ("永丰村", [("东片", "village"), ("西片", "village"), ("老党员", "village_elder")]),
         ("渔港村", [("渔业", "village"), ("农业", "village"), ("流动党员", "village_mobile")]),
     ],
 }
@@ -104,7 +106,7 @@ def county_tree(county_name):
         *[_branch(f"{STREET}{c}党支部", "community", place=(STREET, c)) for c in STREET_COMMUNITIES],
         _general(f"{STREET}幸福里社区党总支", [
             _branch(f"{STREET}幸福里社区{label}党支部", p, place=(STREET, "幸福里社区"))
-            for label, p in (("第一", "community"), ("第二", "community"), ("离退休", "retired"))
+            for label, p in (("东苑", "community"), ("西苑", "community"), ("离退休", "retired"))
         ], place=(STREET, "幸福里社区")),
     ])
     offices = _committee("县直机关工委", OrgKind.WORKING_COMMITTEE, C.PARTY_GOVERNMENT, S.GOVERNMENT,
@@ -117,8 +119,8 @@ def county_tree(county_name):
     ])
     schools = _committee("县教育系统党委", OrgKind.COMMITTEE, C.SCHOOL, S.SCHOOL, "县教育局", [
         _general("县第一中学党总支", [
-            _branch("县第一中学高中部第一党支部", "school", unit="县第一中学"),
-            _branch("县第一中学高中部第二党支部", "school", unit="县第一中学"),
+            _branch("县第一中学高中部党支部", "school", unit="县第一中学"),
+            _branch("县第一中学初中部党支部", "school", unit="县第一中学"),
             _branch("县第一中学离退休教师党支部", "retired", unit="县第一中学"),
         ], unit="县第一中学"),
         *[_branch(f"{s}党支部", "school", unit=s) for s in SCHOOLS],
@@ -152,6 +154,7 @@ def county_tree(county_name):
         *[_branch(f"{s}党支部", "social", unit=s) for s in SOCIAL_ORGANIZATIONS],
         _branch("县物流行业协会联合党支部", "social", kind=OrgKind.JOINT_BRANCH, unit="县物流行业协会"),
     ])
+    street.founded, two_new.founded = (1984, 1990), (2001, 2006)  # newer than the others
     return Node(f"{county_name}委", OrgKind.COUNTY, unit="县委大院", category=C.PARTY_GOVERNMENT,
                 sector=S.GOVERNMENT, children=[*township_committees, street, offices, schools, health,
                                                enterprises, two_new])
@@ -167,7 +170,46 @@ OFFICER_POSTS = {
 }
 OFFICER_POSTS[OrgKind.WORKING_COMMITTEE] = OFFICER_POSTS[OrgKind.COMMITTEE]
 OFFICER_POSTS[OrgKind.JOINT_BRANCH] = OFFICER_POSTS[OrgKind.TEMP_BRANCH] = OFFICER_POSTS[OrgKind.BRANCH]
-GROUP_ORDINALS = "一二三"
+MAX_GROUPS = 5
+
+# Founding dates: drawn from these years, and always after the parent's (see tree.TreeBuilder).
+FOUNDED_BY_KIND = {
+    OrgKind.COUNTY: (1946, 1949), OrgKind.COMMITTEE: (1950, 1958), OrgKind.WORKING_COMMITTEE: (1952, 1960),
+    OrgKind.GENERAL_BRANCH: (1955, 1985),
+}
+FOUNDED_BY_PROFILE = {
+    "village": (1950, 1965), "village_elder": (1950, 1965), "village_mobile": (2005, 2012),
+    "community": (1984, 2000), "office": (1952, 1985), "police": (1952, 1980), "school": (1955, 1985),
+    "hospital": (1952, 1975), "clinic": (1958, 1985), "institution": (1980, 2000), "enterprise": (1960, 1995),
+    "project": (2008, 2012), "nonpublic": (2002, 2016), "social": (2005, 2016), "retired": (1952, 1962),
+}
+
+# A branch that would have more than BRANCH_CAP members is split into several branches of the same
+# unit (第一党支部, 第二党支部, ...), each under the cap.
+BRANCH_CAP = 100
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n):
+    """1..99 in Chinese numerals: 一, 十, 十一, 二十三."""
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _DIGITS[tens]) + "十" if tens else "") + (_DIGITS[ones] if ones else "")
+
+
+def split_sizes(count, cap=BRANCH_CAP):
+    """The sizes of the branches a branch of `count` members becomes: itself when within the cap,
+    else as few branches as keep every one within it, as equal as can be."""
+    return apportion([1] * max(1, -(-count // cap)), count)
+
+
+def part_names(name, parts):
+    """The names of the `parts` branches a branch called `name` is split into."""
+    if parts == 1:
+        return [name]
+    stem = name.removesuffix("党支部")
+    if stem[-2:-1] == "第" or stem[-3:-2] == "第":  # already numbered: 第一党支部（一）
+        return [f"{name}（{chinese_number(i)}）" for i in range(1, parts + 1)]
+    return [f"{stem}第{chinese_number(i)}党支部" for i in range(1, parts + 1)]
 
 
 def apportion(weights, total):

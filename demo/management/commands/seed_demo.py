@@ -23,7 +23,7 @@ from branches.choices import BRANCH_KINDS, COMMITTEE_KINDS, OrgKind
 from branches.models import Organization
 from core import audit
 from demo import steps
-from demo.accounts import account_rows, format_table
+from demo.accounts import account_rows, format_table, granted_org_names
 
 
 class Command(BaseCommand):
@@ -70,4 +70,4 @@ class Command(BaseCommand):
 
     def _print_accounts(self, county_name):
         self.stdout.write("\n演示账号（密码未被修改时）：\n" + format_table(["角色", "用户名", "密码", "所在党组织"],
-                                                              account_rows(county_name)))
+                                                              account_rows(county_name, granted_org_names())))

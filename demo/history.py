@@ -5,7 +5,7 @@ import datetime
 
 from core import decisions as core_decisions
 from members import decisions, services
-from members.choices import Category, MembershipStatus, RollState
+from members.choices import RollState
 from members.models import Member, add_years
 
 from . import steps
@@ -34,18 +34,17 @@ def everyday_changes(ctx):
         services.change_roll_state(users["secretary"], elder, RollState.DECEASED, today, "因病去世")
 
 
-@steps.step(50, "党员决定")
-def party_decisions(ctx):
-    """In the demo secretary's branch: a 转正 proposed by the secretary after the year was up and
-    approved by the committee (audited, the member is full from the anniversary), and a 停止党籍
-    for a member long out of contact, awaiting the committee's approval."""
+@steps.step(50, "转正决定")
+def full_membership(ctx):
+    """In the demo secretary's branch: a 转正 proposed by the secretary once the year was up and
+    approved by the committee (audited; the member is full from the anniversary). The 停止党籍
+    decisions are members/demo_steps.py's."""
     secretary, committee = ctx.users.get("secretary"), ctx.users.get("committee")
     if secretary is None or committee is None or secretary.home_branch is None:
         return
     rng, days = ctx.rng, datetime.timedelta
     last = ctx.today - days(2)  # the services compare with the server's date
-    branch = Member.objects.filter(organization=secretary.home_branch)
-    overdue = decisions.overdue_probationers(branch, ctx.today)
+    overdue = decisions.overdue_probationers(Member.objects.filter(organization=secretary.home_branch), ctx.today)
     if overdue:
         member, due = overdue[-1]  # the most recent: its year ended a few days or weeks ago
         meeting = min(due + days(rng.randint(3, 10)), last)
@@ -54,10 +53,3 @@ def party_decisions(ctx):
             grounds="预备期满，本人提交转正申请；经支部委员会审查、支部大会讨论，同意按期转为正式党员。",
         )
         core_decisions.approve(committee, decision, "同意按期转正。", min(meeting + days(rng.randint(3, 15)), last))
-    lost = (branch.on_roll().filter(is_lost_contact=True, category=Category.FULL,
-                                    membership_status=MembershipStatus.NORMAL).order_by("pk").first())
-    if lost is not None:
-        core_decisions.propose(
-            secretary, decisions.SUSPEND, lost, meeting_on=last,
-            grounds=f"该同志自{lost.lost_contact_since:%Y年%m月}起与党组织失去联系，经多方查找仍无法取得联系。",
-        )

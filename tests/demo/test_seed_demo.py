@@ -142,6 +142,6 @@ def test_demo_comes_with_decisions(seeded):
     pending = Decision.objects.get(state=Decision.State.PENDING)
     assert pending.unit_name == User.objects.get(username="secretary").home_branch.name
     assert [d.pk for d in decisions.awaiting(User.objects.get(username="committee"))] == [pending.pk]
-    approved = Decision.objects.get(state=Decision.State.APPROVED)
+    approved = Decision.objects.get(state=Decision.State.APPROVED, kind="suspend")
     assert Member.objects.get(pk=approved.object_id).membership_status == "suspended"
     assert not Member.objects.filter(membership_status="suspended", membership_status_on=None).exists()

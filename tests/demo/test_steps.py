@@ -11,7 +11,7 @@ from demo import steps
 
 def test_foundation_steps_run_in_order():
     names = [s.name for s in steps.registered()]
-    assert names[:5] == ["党组织和班子", "党员和组织关系", "账号和授权", "日常变更", "党员决定"]
+    assert names[:6] == ["党组织和班子", "党员和组织关系", "账号和授权", "日常变更", "党员决定", "转正决定"]
     assert [s.order for s in steps.registered()] == sorted(s.order for s in steps.registered())
 
 

@@ -66,11 +66,32 @@ class ScopedQuerySet(models.QuerySet):
 
     def within(self, paths):
         """Rows under one of the path prefixes `paths`."""
-        paths = list(paths)
+        paths = collapse(paths)
         if not paths:
             return self.none()
         q = paths_q(self.scope_path_lookup, paths)
-        return self if q is None else self.filter(q)
+        if q is None:
+            return self
+        if len(paths) > 1:
+            by_key = self._within_related(paths)
+            if by_key is not None:
+                return by_key
+        return self.filter(q)
+
+    def _within_related(self, paths):
+        """Several subtrees through a relation ("organization__path"): the organizations first
+        (a few hundred rows, one indexed OR), then the rows by their foreign key. An OR across the
+        join makes SQLite count a roster by walking all 30,000 members (0.15 s instead of 2 ms)."""
+        relation, _, field = self.scope_path_lookup.rpartition("__")
+        if not relation:
+            return None
+        model = self.model
+        for name in relation.split("__"):
+            model = model._meta.get_field(name).related_model
+            if model is None:
+                return None
+        keys = model._default_manager.filter(paths_q(field, paths)).values("pk")
+        return self.filter(**{f"{relation}__in": keys})
 
     def visible_to(self, user):
         return self.within(scope_paths(user))

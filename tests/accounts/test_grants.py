@@ -29,6 +29,10 @@ def test_union_of_subtrees_in_one_indexed_query(county, django_assert_num_querie
         names = set(Member.objects.visible_to(user).values_list("name", flat=True))
     assert names == {"张东一", "张东二", "王山一"}
     assert set(Organization.objects.visible_to(user)) == {county.east, county.east_group, county.hill}
+    # Through a relation, several subtrees pick the organizations first, then the rows by key (an OR
+    # across the join made SQLite walk every member to count a roster).
+    sql = str(Member.objects.visible_to(user).query)
+    assert '"organization_id" IN (SELECT' in sql
 
 
 def test_nested_grants_collapse_and_a_county_grant_filters_nothing(county):

@@ -1,15 +1,18 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 
 from branches.forms import tree_label
-from core.forms import ServiceErrorsMixin
+from core.forms import CleanInputMixin, ServiceErrorsMixin
 
 from . import permissions
 from .models import Role
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(CleanInputMixin, AuthenticationForm):
+    username = UsernameField(label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
+    password = forms.CharField(label="密码", strip=False, max_length=128,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     error_messages = {
         "invalid_login": "用户名或密码不正确，请重新输入。注意密码区分大小写。",
         "inactive": "该账号已停用，请联系县委组织部。",
@@ -19,7 +22,7 @@ class LoginForm(AuthenticationForm):
 OUT_OF_SCOPE = "所选党组织不存在或不在您的管理范围内。"
 
 
-class GrantFields(forms.Form):
+class GrantFields(CleanInputMixin, forms.Form):
     """A role on an organization, offered only as far as the granter may give (its subtree; no
     组织部管理员 for a committee). The kind of organization each role fits is checked by Grant.clean."""
 
@@ -41,10 +44,10 @@ class GrantForm(ServiceErrorsMixin, GrantFields):
     pass
 
 
-class PasswordFields(forms.Form):
-    password1 = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+class PasswordFields(CleanInputMixin, forms.Form):
+    password1 = forms.CharField(label="密码", strip=False, max_length=128, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                 error_messages={"required": "请填写密码。"})
-    password2 = forms.CharField(label="再输入一次密码", strip=False,
+    password2 = forms.CharField(label="再输入一次密码", strip=False, max_length=128,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                 error_messages={"required": "请再输入一次密码。"})
 
@@ -88,7 +91,7 @@ class AccountForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(label="说明（选填）", max_length=200, required=False)
 
 
-class AccountSearchForm(forms.Form):
+class AccountSearchForm(CleanInputMixin, forms.Form):
     q = forms.CharField(label="搜索", required=False, max_length=50,
                         widget=forms.TextInput(attrs={"placeholder": "用户名、姓名或党组织"}))
     role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部"), *Role.choices])

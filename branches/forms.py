@@ -1,6 +1,7 @@
 from django import forms
 
-from core.forms import DateInput, ServiceErrorsMixin
+from core.forms import CleanInputMixin, DateInput, ServiceErrorsMixin
+from core.validators import REASON_MAX, validate_past_date
 
 from .choices import OfficerPost, OrgKind
 from .models import Organization
@@ -52,7 +53,7 @@ class MoveForm(ServiceErrorsMixin, forms.Form):
         error_messages={"invalid_choice": "所选党组织不存在或不在您的管理范围内。",
                         "required": "请选择新的上级党组织。"},
     )
-    reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX,
                              error_messages={"required": "请填写调整理由。"})
 
     def __init__(self, *args, org, parents, **kwargs):
@@ -62,13 +63,14 @@ class MoveForm(ServiceErrorsMixin, forms.Form):
 
 
 class DissolveForm(ServiceErrorsMixin, forms.Form):
-    dissolved_on = forms.DateField(label="撤销日期", widget=DateInput(),
+    dissolved_on = forms.DateField(label="撤销日期", widget=DateInput(), validators=[validate_past_date],
                                    error_messages={"required": "请填写撤销日期。", "invalid": "日期格式应为 2026-11-27。"})
     reason = forms.CharField(label="撤销理由（如上级批复文号）", widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=REASON_MAX,
                              error_messages={"required": "请填写撤销理由。"})
 
 
-class OfficerForm(forms.Form):
+class OfficerForm(CleanInputMixin, forms.Form):
     post = forms.ChoiceField(label="职务", choices=[("", "—"), *OfficerPost.choices], required=False)
     name = forms.CharField(label="姓名", max_length=50, required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)

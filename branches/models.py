@@ -1,6 +1,10 @@
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.scoping import ScopedQuerySet
+from core.validators import model_input_errors
 
 from .choices import BRANCH_KINDS, OfficerPost, OrgCategory, OrgKind, Sector
 
@@ -67,6 +71,18 @@ class Organization(models.Model):
         ids = [int(s) for s in self.path.split(".") if s][:-1]
         by_id = {o.pk: o for o in Organization.objects.filter(pk__in=ids)}
         return [by_id[i] for i in ids if i in by_id]
+
+    def clean(self):
+        """Clean text, bounded dates (core.validators); founded and dissolved not after today."""
+        errors = model_input_errors(self)
+        for name in ("established_on", "dissolved_on"):
+            value = getattr(self, name)
+            if name not in errors and value and value > datetime.date.today():
+                errors[name] = "日期不能晚于今天。"
+        if self.established_on and self.dissolved_on and self.dissolved_on < self.established_on:
+            errors.setdefault("dissolved_on", "撤销日期不能早于成立日期。")
+        if errors:
+            raise ValidationError(errors)
 
     def is_within(self, other):
         return self.path.startswith(other.path)

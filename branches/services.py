@@ -140,6 +140,7 @@ def dissolve_organization(user, org, dissolved_on, reason):
     before = audit.snapshot(org, ["is_dissolved", "dissolved_on"])
     org.is_dissolved = True
     org.dissolved_on = dissolved_on
+    org.clean()  # a dissolution date in range, not before the founding
     org.save(update_fields=["is_dissolved", "dissolved_on", "updated_at"])
     audit.record(
         user, org, audit.Action.DISSOLVE, before=before,

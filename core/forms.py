@@ -37,8 +37,31 @@ def quick_selects(form):
             quick.is_required, quick.choices = field.widget.is_required, field.widget.choices
             field.widget = quick
 
+from . import validators
 
-class ServiceErrorsMixin:
+
+class CleanInputMixin:
+    """The input rules of every form of the project (tests/core/test_inputs.py walks them all):
+    each text field refuses text outside the expected script (core.validators.check_text) and
+    says its maximum length in Chinese; each date field is between 1900-01-01 and 2100-12-31.
+    A text field without max_length fails that test: set one (core.validators has the usual
+    sizes). Password fields are bounded but not checked for script."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.error_messages.setdefault("max_length", validators.MAX_LENGTH_MESSAGE)
+                if not isinstance(field.widget, forms.PasswordInput):
+                    multiline = isinstance(field.widget, forms.Textarea)
+                    field.validators.append(
+                        validators.validate_multiline_text if multiline else validators.validate_text
+                    )
+            elif isinstance(field, forms.DateField) and validators.validate_past_date not in field.validators:
+                field.validators.append(validators.validate_date_range)
+
+
+class ServiceErrorsMixin(CleanInputMixin):
     """Lets a form take a model's or a service's ValidationError whole: errors for fields the form
     shows go next to them, errors for fields it does not show go to the summary at the top.
     Also labels the empty choice of a select "请选择" instead of Django's dashes."""

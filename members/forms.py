@@ -6,7 +6,7 @@ from branches.choices import OrgKind
 from branches.forms import tree_label
 from branches.models import Organization
 from core.forms import DateInput, ServiceErrorsMixin
-from core.validators import normalize_phone
+from core.validators import REASON_MAX, normalize_phone
 
 from . import idcard
 from .choices import MembershipStatus, RollState
@@ -110,7 +110,7 @@ class MoveMemberForm(ServiceErrorsMixin, forms.Form):
                         "required": "请选择转入的党支部。"},
         help_text="转入后不在原党小组；需要时在“编辑”中选择新党支部的党小组。",
     )
-    reason = forms.CharField(label="转移理由", widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(label="转移理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX,
                              error_messages={"required": "请填写转移理由。"})
 
     def __init__(self, *args, user, exclude_branch, **kwargs):
@@ -126,12 +126,13 @@ class RollStateForm(ServiceErrorsMixin, forms.Form):
     roll_state = forms.ChoiceField(label="新的在册状态", error_messages={"invalid_choice": "不能变更为所选状态。"})
     on_date = forms.DateField(label="变更日期", widget=DateInput(), initial=datetime.date.today,
                               error_messages={"required": "请填写变更日期。", "invalid": "日期格式应为 2026-11-27。"})
-    reason = forms.CharField(label="变更理由（如去世证明、转出介绍信编号）",
+    reason = forms.CharField(label="变更理由（如去世证明、转出介绍信编号）", max_length=REASON_MAX,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "请填写变更理由。"})
 
     def __init__(self, *args, member, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.member = member
         allowed = ROLL_TRANSITIONS[RollState(member.roll_state)]
         self.fields["roll_state"].choices = [(s.value, s.label) for s in allowed]
         self.fields["roll_state"].help_text = (
@@ -156,4 +157,6 @@ class RollStateForm(ServiceErrorsMixin, forms.Form):
         d = self.cleaned_data["on_date"]
         if d > datetime.date.today():
             raise forms.ValidationError("变更日期不能晚于今天。")
+        if d < self.member.joined_on:
+            raise forms.ValidationError(f"变更日期不能早于入党日期（{self.member.joined_on.isoformat()}）。")
         return d

@@ -8,7 +8,7 @@ from pypinyin import lazy_pinyin
 
 from branches.choices import OrgKind
 from core.scoping import ScopedQuerySet
-from core.validators import normalize_phone
+from core.validators import NOTE_MAX, model_input_errors, normalize_phone
 
 from . import idcard
 from .choices import (
@@ -96,7 +96,7 @@ class Member(models.Model):
     )
     lost_contact_since = models.DateField("失去联系日期", null=True, blank=True)
     is_mobile = models.BooleanField("是否流动党员", default=False)
-    notes = models.TextField("备注", blank=True)
+    notes = models.TextField("备注", blank=True, max_length=NOTE_MAX)
     roll_state = models.CharField(
         "在册状态", max_length=20, choices=RollState.choices, default=RollState.ON_ROLL
     )
@@ -180,9 +180,9 @@ class Member(models.Model):
 
     def clean(self):
         """The rules of a member record. Errors are keyed by field, in Chinese."""
-        errors = {}
-        today = datetime.date.today()
         self.normalize()
+        errors = model_input_errors(self)  # clean script, bounded text, dates from 1900 on
+        today = datetime.date.today()
 
         problem = idcard.validate(self.id_number) if self.id_number else None
         if problem:

@@ -34,8 +34,8 @@ from branches.choices import OrgCategory
 from branches.forms import TreeChoiceIterator
 from branches.models import Organization
 from core.documents import Column, Register, labels, pick_columns
-from core.forms import quick_selects
-from core.validators import normalize_number
+from core.forms import CleanInputMixin, quick_selects
+from core.validators import SEARCH_MAX, normalize_number
 
 from . import idcard
 from .choices import Category, JobCategory, RollState
@@ -86,8 +86,8 @@ PHONE_DIGITS = 11
 YES_NO = [("", "全部"), ("yes", "是"), ("no", "否")]
 
 
-class RosterFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False, max_length=50,
+class RosterFilterForm(CleanInputMixin, forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=SEARCH_MAX,
                         widget=forms.TextInput(attrs={"placeholder": "姓名、身份证号或手机号"}))
     org = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.none(), required=False,
                                  empty_label="全部（含下级）",
@@ -99,7 +99,7 @@ class RosterFilterForm(forms.Form):
     mobile = forms.ChoiceField(label="流动党员", choices=YES_NO, required=False)
     lost = forms.ChoiceField(label="失联党员", choices=YES_NO, required=False)
     state = forms.ChoiceField(label="在册状态", choices=[*RollState.choices, ("all", "全部")], required=False)
-    sort = forms.CharField(required=False)
+    sort = forms.CharField(required=False, max_length=50)
 
     ID_SEARCH_REFUSED = "您的角色看到的公民身份号码是脱敏的，不能按身份证号查询；请按姓名或手机号查询。"
 

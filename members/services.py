@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from core import audit
+from core.validators import check_date
 
 from . import placements
 from .choices import RollState
@@ -128,6 +129,9 @@ def change_roll_state(user, member, new_state, on_date, reason, *, branch=None, 
     coming back onto it starts one, in `branch` and `party_group` when given (else where it was),
     refused when that branch or group is dissolved or the group is another branch's."""
     _require_reason(reason, "请填写变更理由。")
+    problem = check_date(on_date, not_after_today=True)
+    if problem:
+        raise ValidationError({"on_date": problem})
     member = _locked().select_related("organization", "party_group").get(pk=member.pk)
     new_state = RollState(new_state)
     if new_state in DECISION_ONLY:

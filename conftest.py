@@ -114,3 +114,12 @@ def bulk_members(branch, n, start=0):
             organization=branch, phone=f"139{i:08d}",
         ))
     return Member.objects.bulk_create(rows)
+
+
+def seen(obj):
+    """The hidden fields of a form that changes `obj`, as its page would have them now
+    (core/concurrency.py): add them to a test's POST."""
+    from core.concurrency import newest_entry_id
+
+    obj.refresh_from_db()
+    return {"version": obj.version, "seen_entry": newest_entry_id(obj)}

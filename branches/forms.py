@@ -2,6 +2,7 @@ from django import forms
 
 from core.forms import CleanInputMixin, DateInput, ServiceErrorsMixin
 from core.validators import REASON_MAX, validate_past_date
+from core.concurrency import VersionFieldsMixin
 
 from .choices import OfficerPost, OrgKind
 from .models import Organization
@@ -24,7 +25,7 @@ class TreeChoiceIterator(forms.models.ModelChoiceIterator):
             yield (pk, "\u3000" * depth + name)
 
 
-class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
+class OrganizationForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "kind", "category", "sector", "parent", "established_on", "phone", "address"]
@@ -41,13 +42,14 @@ class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
         if not self.instance.pk and OrgKind.BRANCH in kinds:
             self.fields["kind"].initial = OrgKind.BRANCH
         if self.instance.pk:
+            self.add_version_fields(self.instance)
             # The place in the tree changes only through 调整隶属关系 (move), with a reason.
             del self.fields["parent"]
             if self.instance.kind not in kinds:
                 del self.fields["kind"]
 
 
-class MoveForm(ServiceErrorsMixin, forms.Form):
+class MoveForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
     parent = forms.ModelChoiceField(
         label="新的上级党组织", queryset=Organization.objects.none(),
         error_messages={"invalid_choice": "所选党组织不存在或不在您的管理范围内。",
@@ -58,16 +60,21 @@ class MoveForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, org, parents, **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_version_fields(org)
         self.fields["parent"].queryset = parents.exclude(path__startswith=org.path)
         self.fields["parent"].label_from_instance = tree_label
 
 
-class DissolveForm(ServiceErrorsMixin, forms.Form):
+class DissolveForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
     dissolved_on = forms.DateField(label="撤销日期", widget=DateInput(), validators=[validate_past_date],
                                    error_messages={"required": "请填写撤销日期。", "invalid": "日期格式应为 2026-11-27。"})
     reason = forms.CharField(label="撤销理由（如上级批复文号）", widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=REASON_MAX,
                              error_messages={"required": "请填写撤销理由。"})
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_version_fields(org)
 
 
 class OfficerForm(CleanInputMixin, forms.Form):

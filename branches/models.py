@@ -3,6 +3,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core import concurrency
 from core.scoping import ScopedQuerySet
 from core.validators import model_input_errors
 
@@ -44,6 +45,7 @@ class Organization(models.Model):
     dissolved_on = models.DateField("撤销日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)  # core/concurrency.py
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -71,6 +73,11 @@ class Organization(models.Model):
         ids = [int(s) for s in self.path.split(".") if s][:-1]
         by_id = {o.pk: o for o in Organization.objects.filter(pk__in=ids)}
         return [by_id[i] for i in ids if i in by_id]
+
+    def save(self, *args, **kwargs):
+        concurrency.bump_on_save(self, kwargs)
+        super().save(*args, **kwargs)
+        concurrency.after_save(self)
 
     def clean(self):
         """Clean text, bounded dates (core.validators); founded and dissolved not after today."""

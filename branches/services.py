@@ -6,7 +6,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
-from core import audit
+from core import audit, concurrency
 
 from .choices import ALLOWED_PARENTS, OrgKind
 from .models import PATH_SEGMENT, Organization
@@ -76,9 +76,10 @@ def create_organization(user, *, officers=None, **fields):
 
 
 @transaction.atomic
-def update_organization(user, org, *, officers=None, reason="", **fields):
+def update_organization(user, org, *, officers=None, reason="", seen=None, **fields):
     """Edit the organization's own fields (not its place in the tree: see move_organization)."""
     org = Organization.objects.select_for_update().get(pk=org.pk)
+    concurrency.check(user, org, seen)
     if fields.get("kind", org.kind) != org.kind and dependents(org):
         raise ValidationError({"kind": "该党组织下还有下级组织或党员，不能更改组织类型；请先转移。"})
     before = audit.snapshot(org, AUDIT_FIELDS)
@@ -86,8 +87,12 @@ def update_organization(user, org, *, officers=None, reason="", **fields):
         setattr(org, name, value)
     org.full_clean()
     check_parent(org.kind, org.parent, org)
-    org.save()
     after = audit.snapshot(org, AUDIT_FIELDS)
+    if before == after and (officers is None or list(officers) == [
+        (o.post, o.name, o.phone) for o in org.officers.all()
+    ]):
+        return org  # nothing changed: no save, so no new version to refuse someone else's form
+    org.save()  # also when only the officers change: the version covers the whole form
     if before != after:
         audit.record(user, org, audit.Action.UPDATE, before=before, after=after, reason=reason)
     if officers is not None:
@@ -96,11 +101,12 @@ def update_organization(user, org, *, officers=None, reason="", **fields):
 
 
 @transaction.atomic
-def move_organization(user, org, new_parent, reason):
+def move_organization(user, org, new_parent, reason, *, seen=None):
     """Put `org` (with its whole subtree) under `new_parent`. One action, one reason."""
     if not reason.strip():
         raise ValidationError({"reason": "请填写调整理由。"})
     org = Organization.objects.select_for_update().get(pk=org.pk)
+    concurrency.check(user, org, seen)
     if new_parent == org.parent:
         raise ValidationError({"parent": "新的上级党组织与原来的相同。"})
     check_parent(org.kind, new_parent, org)
@@ -113,7 +119,7 @@ def move_organization(user, org, new_parent, reason):
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_delta,
     )
-    Organization.objects.filter(pk=org.pk).update(parent=new_parent)
+    Organization.objects.filter(pk=org.pk).update(parent=new_parent, version=F("version") + 1)
     audit.move_scope(old_path, new_path)  # the subtree's history goes with it
     org.refresh_from_db()
     audit.record(
@@ -124,11 +130,12 @@ def move_organization(user, org, new_parent, reason):
 
 
 @transaction.atomic
-def dissolve_organization(user, org, dissolved_on, reason):
+def dissolve_organization(user, org, dissolved_on, reason, *, seen=None):
     """Dissolve: the record stays (with its history); only an empty organization may go."""
     if not reason.strip():
         raise ValidationError({"reason": "请填写撤销理由。"})
     org = Organization.objects.select_for_update().get(pk=org.pk)
+    concurrency.check(user, org, seen)
     if org.is_dissolved:
         raise ValidationError("该党组织已经撤销。")
     if org.parent_id is None:

@@ -87,7 +87,8 @@ def org_edit(request, pk):
     initial = [{"post": o.post, "name": o.name, "phone": o.phone} for o in org.officers.all()]
     formset = OfficerFormSet(request.POST or None, prefix="officers", initial=initial)
     done, _ = form.perform(
-        request, lambda cd: services.update_organization(request.user, org, officers=_officer_rows(formset), **cd),
+        request, lambda cd: services.update_organization(request.user, org, officers=_officer_rows(formset),
+                                                         seen=form.seen(), **form.record_data()),
         formset,
     )
     if done:
@@ -103,7 +104,8 @@ def org_move(request, pk):
     if not permissions.can_restructure_org(request.user, org) or org.is_dissolved:
         raise PermissionDenied
     form = MoveForm(request.POST or None, org=org, parents=permissions.restructure_parents(request.user))
-    done, _ = form.perform(request, lambda cd: services.move_organization(request.user, org, cd["parent"], cd["reason"]))
+    done, _ = form.perform(request, lambda cd: services.move_organization(request.user, org, cd["parent"], cd["reason"],
+                                                                          seen=form.seen()))
     if done:
         messages.success(request, f"已将“{org.name}”调整到“{form.cleaned_data['parent'].name}”之下。")
         return redirect("branches:detail", org.pk)
@@ -116,9 +118,10 @@ def org_dissolve(request, pk):
     org = get_object_or_404(_visible(request), pk=pk)
     if not permissions.can_restructure_org(request.user, org) or org.is_dissolved:
         raise PermissionDenied
-    form = DissolveForm(request.POST or None)
+    form = DissolveForm(request.POST or None, org=org)
     done, _ = form.perform(
-        request, lambda cd: services.dissolve_organization(request.user, org, cd["dissolved_on"], cd["reason"])
+        request, lambda cd: services.dissolve_organization(request.user, org, cd["dissolved_on"], cd["reason"],
+                                                           seen=form.seen())
     )
     if done:
         messages.success(request, f"“{org.name}”已撤销，历史记录保留。")

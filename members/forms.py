@@ -7,6 +7,7 @@ from branches.forms import tree_label
 from branches.models import Organization
 from core.forms import DateInput, ServiceErrorsMixin
 from core.validators import REASON_MAX, normalize_phone
+from core.concurrency import VersionFieldsMixin
 
 from . import idcard
 from .choices import MembershipStatus, RollState
@@ -42,7 +43,7 @@ def visible_groups(user):
     return Organization.objects.within(user.editor_paths).active().filter(kind=OrgKind.GROUP)
 
 
-class MemberForm(ServiceErrorsMixin, forms.ModelForm):
+class MemberForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
     reason = forms.CharField(label="修改说明（选填）", required=False, max_length=200)
     # Room for the spaces and dashes people type; normalized to 18 / 11 characters in clean_*.
     id_number = forms.CharField(label="公民身份号码", max_length=30,
@@ -70,6 +71,7 @@ class MemberForm(ServiceErrorsMixin, forms.ModelForm):
             self.fields["organization"].initial = user.home_branch  # a secretary's own branch
         self.fields["party_group"].queryset = visible_groups(user)
         if self.instance.pk:
+            self.add_version_fields(self.instance)
             # Moving to another branch is its own action, with a reason.
             del self.fields["organization"]
             self.fields["party_group"].queryset = visible_groups(user).filter(parent=self.instance.organization_id)
@@ -103,7 +105,7 @@ class MemberForm(ServiceErrorsMixin, forms.ModelForm):
         return normalize_phone(self.cleaned_data.get("phone"))
 
 
-class MoveMemberForm(ServiceErrorsMixin, forms.Form):
+class MoveMemberForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
     branch = forms.ModelChoiceField(
         label="转入党支部", queryset=Organization.objects.none(), empty_label="请选择党支部",
         error_messages={"invalid_choice": "所选党支部不存在或不在您的管理范围内。",
@@ -113,8 +115,10 @@ class MoveMemberForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(label="转移理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX,
                              error_messages={"required": "请填写转移理由。"})
 
-    def __init__(self, *args, user, exclude_branch, **kwargs):
+    def __init__(self, *args, user, exclude_branch, member=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if member is not None:  # one member's move; a whole branch's has no single version
+            self.add_version_fields(member)
         self.fields["branch"].queryset = placeable_branches(user).exclude(pk=exclude_branch.pk)
 
 
@@ -122,7 +126,7 @@ class MoveAllForm(MoveMemberForm):
     """Move all members of a branch (a merge); the same fields as moving one member."""
 
 
-class RollStateForm(ServiceErrorsMixin, forms.Form):
+class RollStateForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
     roll_state = forms.ChoiceField(label="新的在册状态", error_messages={"invalid_choice": "不能变更为所选状态。"})
     on_date = forms.DateField(label="变更日期", widget=DateInput(), initial=datetime.date.today,
                               error_messages={"required": "请填写变更日期。", "invalid": "日期格式应为 2026-11-27。"})
@@ -133,6 +137,7 @@ class RollStateForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, member, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
+        self.add_version_fields(member)
         allowed = ROLL_TRANSITIONS[RollState(member.roll_state)]
         self.fields["roll_state"].choices = [(s.value, s.label) for s in allowed]
         self.fields["roll_state"].help_text = (

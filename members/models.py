@@ -7,6 +7,7 @@ from django.db.models import Q
 from pypinyin import lazy_pinyin
 
 from branches.choices import OrgKind
+from core import concurrency
 from core.scoping import ScopedQuerySet
 from core.validators import NOTE_MAX, model_input_errors, normalize_phone
 
@@ -104,6 +105,7 @@ class Member(models.Model):
     removal_kind = models.CharField("出党方式", max_length=20, choices=RemovalKind.choices, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)  # core/concurrency.py
 
     objects = MemberQuerySet.as_manager()
 
@@ -149,7 +151,9 @@ class Member(models.Model):
         self.name_pinyin = pinyin_key(self.name)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_pinyin", "updated_at"}
+        concurrency.bump_on_save(self, kwargs)
         super().save(*args, **kwargs)
+        concurrency.after_save(self)
 
     def _enters(self, org):
         """Is this member being registered in, or moved to, `org` (rather than already there)?"""

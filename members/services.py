@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from core import audit
+from core import audit, concurrency
 from core.validators import check_date
 
 from . import placements
@@ -67,9 +67,11 @@ def create_member(user, member, reason=""):
 
 
 @transaction.atomic
-def update_member(user, member, reason=""):
-    """Save an edited member (a form's instance); the before values come from the database."""
+def update_member(user, member, reason="", *, seen=None):
+    """Save an edited member (a form's instance); the before values come from the database.
+    `seen`: the version the form was loaded at (core/concurrency.py): a stale form is refused."""
     old = _locked().select_related("organization", "party_group").get(pk=member.pk)
+    concurrency.check(user, old, seen)
     if old.organization_id != member.organization_id:
         raise ValidationError({"organization": "调整所在党支部请使用“转移”操作并填写理由。"})
     if old.roll_state != member.roll_state:
@@ -79,20 +81,22 @@ def update_member(user, member, reason=""):
             raise ValidationError({name: message})
     member.full_clean()
     _check_unique_id(member)
-    _save(member)
     before, after = audit.snapshot(old, AUDIT_FIELDS), audit.snapshot(member, AUDIT_FIELDS)
-    if before != after:
-        audit.record(user, member, audit.Action.UPDATE, before=before, after=after, reason=reason)
+    if before == after:
+        return member  # nothing changed: no save, so no new version to refuse someone else's form
+    _save(member)
+    audit.record(user, member, audit.Action.UPDATE, before=before, after=after, reason=reason)
     if old.party_group_id != member.party_group_id:
         placements.move(member, placements.today(), PlacementReason.GROUP)
     return member
 
 
 @transaction.atomic
-def move_member(user, member, branch, reason, party_group=None):
+def move_member(user, member, branch, reason, party_group=None, *, seen=None):
     """Move a member to another branch of the county: one action, with a reason."""
     _require_reason(reason, "请填写转移理由。")
     member = _locked().select_related("organization", "party_group").get(pk=member.pk)
+    concurrency.check(user, member, seen)
     if not member.on_roll:
         raise ValidationError("只有在册党员可以转移。")
     if branch.pk == member.organization_id:
@@ -123,7 +127,7 @@ DECISION_FIELDS = {
 
 
 @transaction.atomic
-def change_roll_state(user, member, new_state, on_date, reason, *, branch=None, party_group=None):
+def change_roll_state(user, member, new_state, on_date, reason, *, branch=None, party_group=None, seen=None):
     """A fact about the member (去世 with its date, 已转出 and back), needing no approval: 出党 and
     重新入党 are decisions (members/decisions.py). Leaving the roll ends the member's placement that day;
     coming back onto it starts one, in `branch` and `party_group` when given (else where it was),
@@ -133,6 +137,7 @@ def change_roll_state(user, member, new_state, on_date, reason, *, branch=None, 
     if problem:
         raise ValidationError({"on_date": problem})
     member = _locked().select_related("organization", "party_group").get(pk=member.pk)
+    concurrency.check(user, member, seen)
     new_state = RollState(new_state)
     if new_state in DECISION_ONLY:
         raise ValidationError({"roll_state": DECISION_ONLY[new_state]})

@@ -101,7 +101,8 @@ def member_edit(request, pk):
     if not member.on_roll:
         raise PermissionDenied
     form = MemberForm(request.POST or None, instance=member, user=request.user)
-    done, _ = form.perform(request, lambda cd: services.update_member(request.user, form.instance, cd["reason"]))
+    done, _ = form.perform(request, lambda cd: services.update_member(request.user, form.instance, cd["reason"],
+                                                                      seen=form.seen()))
     if done:
         messages.success(request, "修改已保存。")
         return redirect("members:detail", member.pk)
@@ -112,8 +113,9 @@ def member_move(request, pk):
     _require_editor(request)
     member = get_object_or_404(_visible(request), pk=pk)
     _require_editor(request, member)
-    form = MoveMemberForm(request.POST or None, user=request.user, exclude_branch=member.organization)
-    done, _ = form.perform(request, lambda cd: services.move_member(request.user, member, cd["branch"], cd["reason"]))
+    form = MoveMemberForm(request.POST or None, user=request.user, exclude_branch=member.organization, member=member)
+    done, _ = form.perform(request, lambda cd: services.move_member(request.user, member, cd["branch"], cd["reason"],
+                                                                    seen=form.seen()))
     if done:
         messages.success(request, f"已将“{member.name}”转入“{form.cleaned_data['branch'].name}”。")
         return redirect("members:detail", member.pk)
@@ -129,7 +131,7 @@ def member_state(request, pk):
     form = RollStateForm(request.POST or None, member=member, user=request.user)
     done, _ = form.perform(
         request, lambda cd: services.change_roll_state(
-            request.user, member, cd["roll_state"], cd["on_date"], cd["reason"],
+            request.user, member, cd["roll_state"], cd["on_date"], cd["reason"], seen=form.seen(),
             **({"branch": cd["branch"] or member.organization, "party_group": cd["party_group"]}
                if "branch" in cd else {}),
         )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from branches import services
 from branches.choices import OrgKind
 from branches.models import Organization
-from conftest import make_org
+from conftest import make_org, seen
 from core.models import AuditEntry
 from members import services as member_services
 
@@ -76,7 +76,7 @@ def test_dissolved_org_keeps_its_page_and_history(client, county):
     member_services.move_member(county.admin, county.west1, county.east, "支部合并")
     client.force_login(county.committee)
     response = client.post(reverse("branches:dissolve", args=[county.west.pk]),
-                           {"dissolved_on": "2026-01-01", "reason": "支部合并"})
+                           {"dissolved_on": "2026-01-01", "reason": "支部合并", **seen(county.west)})
     assert response.status_code == 302
     page = client.get(reverse("branches:detail", args=[county.west.pk])).content.decode()
     assert "已撤销" in page and "支部合并" in page
@@ -87,7 +87,7 @@ def test_dissolved_org_keeps_its_page_and_history(client, county):
 def test_dissolve_page_says_what_blocks(client, county):
     client.force_login(county.committee)
     response = client.post(reverse("branches:dissolve", args=[county.west.pk]),
-                           {"dissolved_on": "2026-01-01", "reason": "合并"})
+                           {"dissolved_on": "2026-01-01", "reason": "合并", **seen(county.west)})
     assert response.status_code == 200
     assert "请先转移后再撤销" in response.content.decode()
     assert not Organization.objects.get(pk=county.west.pk).is_dissolved

@@ -13,6 +13,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from conftest import seen
 from core import decisions
 from core.models import ExportJob
 
@@ -185,14 +186,14 @@ def test_tampered_post_naming_out_of_scope_branch_is_refused(client, county):
     assert Member.objects.count() == before
 
     response = client.post(reverse("members:move", args=[county.west1.pk]),
-                           {"branch": county.hill.pk, "reason": "调动"})
+                           {"branch": county.hill.pk, "reason": "调动", **seen(county.west1)})
     assert "所选党支部不存在或不在您的管理范围内" in response.content.decode()
     county.west1.refresh_from_db()
     assert county.west1.organization == county.west
 
     client.force_login(county.other_committee)
     response = client.post(reverse("branches:move", args=[county.hill.pk]),
-                           {"parent": county.town.pk, "reason": "调整"})
+                           {"parent": county.town.pk, "reason": "调整", **seen(county.hill)})
     assert "所选党组织不存在或不在您的管理范围内" in response.content.decode()
     county.hill.refresh_from_db()
     assert county.hill.parent == county.other_town

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from conftest import make_id
+from conftest import make_id, seen
 from core.models import AuditEntry
 from members import idcard
 from members.models import Member
@@ -82,7 +82,7 @@ def test_edit_phone_records_before_and_after(client, county):
     assert county.east1.id_number in form_page
     data = valid_post(county, name="张东一", id_number=county.east1.id_number, birth_date="1980-05-01",
                       joined_on="2005-07-01", full_member_on="2006-07-01", phone="13700001111",
-                      party_group=county.east_group.pk, reason="本人更换号码")
+                      party_group=county.east_group.pk, reason="本人更换号码", **seen(county.east1))
     del data["organization"]
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -97,7 +97,7 @@ def test_edit_form_cannot_move_or_change_roll_state(client, county):
     client.force_login(county.committee)
     data = valid_post(county, name="张东一", id_number=county.east1.id_number, birth_date="1980-05-01",
                       joined_on="2005-07-01", full_member_on="2006-07-01", organization=county.west.pk,
-                      roll_state="deceased")
+                      roll_state="deceased", **seen(county.east1))
     client.post(reverse("members:edit", args=[county.east1.pk]), data)
     m = Member.objects.get(pk=county.east1.pk)
     assert m.organization == county.east and m.roll_state == "on_roll"
@@ -108,13 +108,14 @@ def test_move_and_state_pages(client, county):
     response = client.post(reverse("members:move", args=[county.east1.pk]), {"branch": county.west.pk, "reason": ""})
     assert "请填写转移理由" in response.content.decode()
     response = client.post(reverse("members:move", args=[county.east1.pk]),
-                           {"branch": county.west.pk, "reason": "随工作调动"})
+                           {"branch": county.west.pk, "reason": "随工作调动", **seen(county.east1)})
     assert response.status_code == 302
     response = client.post(reverse("members:state", args=[county.east1.pk]),
                            {"roll_state": "on_roll", "on_date": "2026-01-01", "reason": "x"})
     assert "不能变更为所选状态" in response.content.decode()
     response = client.post(reverse("members:state", args=[county.east1.pk]),
-                           {"roll_state": "transferred_out", "on_date": "2026-01-01", "reason": "转往外县，介绍信第12号"})
+                           {"roll_state": "transferred_out", "on_date": "2026-01-01", "reason": "转往外县，介绍信第12号",
+                            **seen(county.east1)})
     assert response.status_code == 302
     page = client.get(reverse("members:detail", args=[county.east1.pk])).content.decode()
     assert "已转出" in page and "转往外县，介绍信第12号" in page and "随工作调动" in page

@@ -7,6 +7,8 @@ from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from . import validators
+
 
 class QuickSelect(forms.Select):
     """A select written out in Python, with the markup of Django's template (which includes one
@@ -36,8 +38,6 @@ def quick_selects(form):
             quick = QuickSelect(attrs=field.widget.attrs)
             quick.is_required, quick.choices = field.widget.is_required, field.widget.choices
             field.widget = quick
-
-from . import validators
 
 
 class CleanInputMixin:

@@ -45,7 +45,7 @@ class Organization(models.Model):
     dissolved_on = models.DateField("撤销日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField("版本", default=1, editable=False)  # core/concurrency.py
+    version = models.PositiveIntegerField("版本", default=1, db_default=1, editable=False)  # core/concurrency.py
 
     objects = OrganizationQuerySet.as_manager()
 

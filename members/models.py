@@ -105,7 +105,7 @@ class Member(models.Model):
     removal_kind = models.CharField("出党方式", max_length=20, choices=RemovalKind.choices, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    version = models.PositiveIntegerField("版本", default=1, editable=False)  # core/concurrency.py
+    version = models.PositiveIntegerField("版本", default=1, db_default=1, editable=False)  # core/concurrency.py
 
     objects = MemberQuerySet.as_manager()
 

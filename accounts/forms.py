@@ -45,7 +45,8 @@ class GrantForm(ServiceErrorsMixin, GrantFields):
 
 
 class PasswordFields(CleanInputMixin, forms.Form):
-    password1 = forms.CharField(label="密码", strip=False, max_length=128, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    password1 = forms.CharField(label="密码", strip=False, max_length=128,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                 error_messages={"required": "请填写密码。"})
     password2 = forms.CharField(label="再输入一次密码", strip=False, max_length=128,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

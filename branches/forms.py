@@ -1,8 +1,8 @@
 from django import forms
 
+from core.concurrency import VersionFieldsMixin
 from core.forms import CleanInputMixin, DateInput, ServiceErrorsMixin
 from core.validators import REASON_MAX, validate_past_date
-from core.concurrency import VersionFieldsMixin
 
 from .choices import OfficerPost, OrgKind
 from .models import Organization

@@ -5,9 +5,9 @@ from django import forms
 from branches.choices import OrgKind
 from branches.forms import tree_label
 from branches.models import Organization
+from core.concurrency import VersionFieldsMixin
 from core.forms import DateInput, ServiceErrorsMixin
 from core.validators import REASON_MAX, normalize_phone
-from core.concurrency import VersionFieldsMixin
 
 from . import idcard
 from .choices import MembershipStatus, RollState

@@ -3,7 +3,7 @@ phone, who changed what and when. Screenshots go to test-artifacts/."""
 
 import pytest
 
-from core import versions
+from core import concurrency
 from members.models import Member
 from tests.members.test_browser import ARTIFACTS, _login, browser  # noqa: F401  (the fixture)
 
@@ -32,7 +32,7 @@ def test_a_stale_edit_is_refused_with_what_changed(browser, live_server, county,
     summary = second.locator(".error-summary")
     summary.wait_for()
     text = summary.inner_text()
-    assert versions.STALE_HEAD in text and "手机号码改为“13711112222”" in text and "secretary于" in text
+    assert concurrency.STALE_HEAD in text and "手机号码改为“13711112222”" in text and "secretary于" in text
     box = summary.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]  # no sideways scrolling
     summary.screenshot(path=ARTIFACTS / f"member-stale-save-{tag}.png")

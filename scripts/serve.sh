@@ -49,7 +49,8 @@ supervise() {
   trap stop_worker TERM INT
   while true; do
     started=$SECONDS
-    "$py" manage.py export_worker --only-worker --no-startup-delay &
+    # nice: a long export takes the spare CPU, never the web workers' share.
+    nice -n 10 "$py" manage.py export_worker --only-worker --no-startup-delay &
     child=$!
     status=0
     wait "$child" || status=$?

@@ -94,7 +94,9 @@ def probation(request):
                                                                         decisions.DISQUALIFY])
     }
     today = datetime.date.today()
-    rows = [(m, end, (today - end).days, pending.get(str(m.pk))) for m, end in overdue]
+    # Whether the user may propose is decided per row, by the grants covering that member's branch.
+    rows = [(m, end, (today - end).days, pending.get(str(m.pk)), decisions.may_propose(request.user, m))
+            for m, end in overdue]
     return render(request, "members/decision_probation.html", {"rows": rows})
 
 

@@ -102,6 +102,18 @@ def test_dashboard_and_list_flag_overdue_for_branch_and_level_above(client, coun
     assert late.name not in client.get(reverse("members:probation")).content.decode()
 
 
+def test_overdue_list_offers_a_proposal_only_where_an_editor_grant_covers(client, county):
+    """A person who is a branch secretary here and a tracking cadre there may propose only here."""
+    here = _probationer(county, TODAY.replace(year=TODAY.year - 2))
+    there = _probationer(county, TODAY.replace(year=TODAY.year - 2))
+    Member.objects.filter(pk=there.pk).update(organization=county.hill, party_group=None)
+    client.force_login(county.two_grants)
+    text = client.get(reverse("members:probation")).content.decode()
+    assert here.name in text and there.name in text
+    assert reverse("members:propose", args=[here.pk]) in text
+    assert reverse("members:propose", args=[there.pk]) not in text
+
+
 @pytest.mark.parametrize("code, kind", [("expel", RemovalKind.EXPELLED), ("strike_off", RemovalKind.STRUCK_OFF),
                                         ("quit", RemovalKind.QUIT), ("lapse", RemovalKind.LAPSED)])
 def test_removal_kinds_are_stored(county, code, kind):

@@ -176,6 +176,10 @@ def filter_members(user, data):
         if cd.get(key):
             qs = qs.filter(**{field: cd[key] == "yes"})
     sort = cd.get("sort") or DEFAULT_SORT
+    if SORTS[sort.lstrip("-")] == "organization__path":
+        # A no-op bound on the path lets SQLite walk the organizations in path order and stop after
+        # one page (0.05 ms), instead of sorting every member of the county (80 ms on 30,000).
+        qs = qs.filter(organization__path__gte="")
     return qs.order_by(*ordering(sort)), form
 
 

@@ -97,3 +97,24 @@ def test_migrate_refreshes_the_planner_statistics(county):
         emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
         cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'members_member'")
         assert cursor.fetchone()[0] > 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
+def test_the_county_roster_walks_the_branches_in_path_order(county):
+    """The roster's default sort (by branch) reads one page through the path index instead of
+    sorting every member of the county (80 ms on 30,000 members without the no-op path bound)."""
+    from conftest import bulk_members
+    from members.roster import filter_members
+
+    for branch in (county.east, county.west, county.hill):
+        bulk_members(branch, 60)
+    qs, _ = filter_members(county.admin, {})
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        sql, params = qs[:50].query.sql_with_params()
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "TEMP B-TREE" not in plan, plan
+    assert re.search(r"SEARCH branches_organization USING (COVERING )?INDEX \S+ \(path>\?", plan), plan
+    paths = [m.organization.path for m in qs]
+    assert paths == sorted(paths) and len(paths) == Member.objects.on_roll().count()

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from core import audit
 
+from . import permissions
 from .models import Grant, User
 
 Action = audit.Action
@@ -57,6 +58,7 @@ def _check(grant):
 def create_account(actor, *, username, display_name, phone, password, role, organization, reason=""):
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "该用户名已被使用。"})
+    permissions.check_grant(actor, role, organization)
     grant = Grant(role=role, organization=organization)
     _check(grant)
     user = User(username=username, display_name=display_name, phone=phone)
@@ -98,6 +100,7 @@ def reset_password(actor, user, password, reason=""):
 
 @transaction.atomic
 def grant(actor, user, role, organization, reason=""):
+    permissions.check_grant(actor, role, organization)
     before = grants_text(user)
     new = Grant(user=user, role=role, organization=organization)
     _check(new)

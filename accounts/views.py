@@ -61,7 +61,6 @@ def account_create(request):
     form = AccountCreateForm(request.POST or None, granter=request.user)
 
     def create(cd):
-        permissions.check_grant(request.user, cd["role"], cd["organization"])
         return services.create_account(
             request.user, username=cd["username"], display_name=cd["display_name"], phone=cd["phone"],
             password=cd["password1"], role=cd["role"], organization=cd["organization"], reason=cd["reason"],
@@ -126,11 +125,7 @@ def account_grant(request, pk):
     account = _account(request, pk)
     form = GrantForm(request.POST or None, granter=request.user)
 
-    def grant(cd):
-        permissions.check_grant(request.user, cd["role"], cd["organization"])
-        return services.grant(request.user, account, cd["role"], cd["organization"])
-
-    done, new = form.perform(request, grant)
+    done, new = form.perform(request, lambda cd: services.grant(request.user, account, cd["role"], cd["organization"]))
     if done:
         messages.success(request, f"已授予“{new.label}”。")
         return redirect("accounts:detail", account.pk)

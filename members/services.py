@@ -72,6 +72,7 @@ def update_member(user, member, reason="", *, seen=None):
     `seen`: the version the form was loaded at (core/concurrency.py): a stale form is refused."""
     old = _locked().select_related("organization", "party_group").get(pk=member.pk)
     concurrency.check(user, old, seen)
+    member.last_contact_on = old.last_contact_on  # kept by members/contacts.py, never by the form
     if old.organization_id != member.organization_id:
         raise ValidationError({"organization": "调整所在党支部请使用“转移”操作并填写理由。"})
     if old.roll_state != member.roll_state:

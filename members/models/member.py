@@ -11,8 +11,8 @@ from core import concurrency
 from core.scoping import ScopedQuerySet
 from core.validators import NOTE_MAX, model_input_errors, normalize_phone
 
-from . import idcard
-from .choices import (
+from .. import idcard
+from ..choices import (
     Category,
     Degree,
     Education,
@@ -97,6 +97,9 @@ class Member(models.Model):
     )
     lost_contact_since = models.DateField("失去联系日期", null=True, blank=True)
     is_mobile = models.BooleanField("是否流动党员", default=False)
+    # The six-month contact clock (members/contacts.py): the latest of attendance, dues payment or a
+    # recorded contact. Kept by contacts.touch/refresh only, never by a form.
+    last_contact_on = models.DateField("最近联系日期", null=True, blank=True, editable=False, db_index=True)
     notes = models.TextField("备注", blank=True, max_length=NOTE_MAX)
     roll_state = models.CharField(
         "在册状态", max_length=20, choices=RollState.choices, default=RollState.ON_ROLL

@@ -1,0 +1,17 @@
+"""The members app's models, one module per capability (Django finds them through these imports).
+
+Each capability adds its module here and re-exports its models, so `from members.models import X` works
+for every one of them.
+"""
+
+from .member import (  # noqa: F401
+    PHONE,
+    TEMP_BRANCH_RULE,
+    Member,
+    MemberQuerySet,
+    Placement,
+    PlacementQuerySet,
+    PlacementReason,
+    add_years,
+    pinyin_key,
+)

@@ -16,6 +16,7 @@ with concurrent logged-in clients (members/loadtest.py).
 The results print as a table and are written as Markdown to var/bench.md.
 """
 
+import importlib
 import io
 import os
 import platform
@@ -34,6 +35,7 @@ from functools import partial
 from typing import Callable
 
 import django
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -294,7 +296,29 @@ class Command(BaseCommand):
         cases.append(Case(f"PDF名册：约 {COMMITTEE_SIZE:,} 名的党(工)委", committee, big_runs,
                           "< 35 秒，< 600 MB", 35, max_rss_mb=600, warmup=False))
         cases.append(self._placements_case(runs))
-        return cases
+        return cases + self._app_cases(user, runs, big_runs)
+
+    def _app_cases(self, user, runs, big_runs):
+        """Each app may add cases in its own `bench_cases.py`: a function `cases(bench)` returning a
+        list of `Case` (import it from this module). `bench` gives `.user` (the county
+        administrator), `.runs`, `.big_runs` and `.client(user)` (a logged-in test client)."""
+        self.user, self.runs, self.big_runs = user, runs, big_runs
+        found = []
+        for config in apps.get_app_configs():
+            try:
+                module = importlib.import_module(f"{config.name}.bench_cases")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.bench_cases":
+                    raise
+                continue
+            found.extend(module.cases(self))
+        return found
+
+    def client(self, user):
+        host = next((h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")), "localhost")
+        client = Client(HTTP_HOST=host)
+        client.force_login(user)
+        return client
 
     def _placements_case(self, runs):
         """Who belonged to each branch during the last full quarter: every branch, one query."""
@@ -333,9 +357,7 @@ class Command(BaseCommand):
         except NoReverseMatch:
             return Case(name, None, runs, target, 0.1, skip="未找到 URL members:roster")
         total = filter_members(user, params)[0].count()
-        host = next((h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")), "localhost")
-        client = Client(HTTP_HOST=host)
-        client.force_login(user)
+        client = self.client(user)
 
         def run():
             response = client.get(url, params)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "branches",
     "accounts",
     "members",
+    "ratings",
     "demo",
 ]
 
@@ -246,6 +247,16 @@ EXPORT_SYNC_MAX_ROWS = {
 EXPORT_MAX_PENDING_PER_USER = env.int("EXPORT_MAX_PENDING_PER_USER", default=3)
 # A running export whose worker has not written for this long is taken for dead and marked failed.
 EXPORT_HEARTBEAT_STALE_SECONDS = env.int("EXPORT_HEARTBEAT_STALE_SECONDS", default=300)
+
+# Star ratings (ratings/grades.py): 5 stars 优秀党员, 3–4 合格党员, 2 or fewer 不合格党员; publicity of at
+# least seven days (this county's rule; another county uses five).
+RATING_EXCELLENT_MIN_STARS = env.int("RATING_EXCELLENT_MIN_STARS", default=5)
+RATING_QUALIFIED_MIN_STARS = env.int("RATING_QUALIFIED_MIN_STARS", default=3)
+PUBLICITY_DAYS = env.int("PUBLICITY_DAYS", default=7)
+# The supervision phone printed on the publicity notice (公示表) and shown on the public board.
+RATING_SUPERVISION_PHONE = env.str("RATING_SUPERVISION_PHONE", default="0000-1234567")
+# Objections one address may submit on the public board per hour.
+OBJECTIONS_PER_ADDRESS_PER_HOUR = env.int("OBJECTIONS_PER_ADDRESS_PER_HOUR", default=3)
 
 LOGGING = {
     "version": 1,

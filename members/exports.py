@@ -4,11 +4,11 @@ from django.http import QueryDict
 
 from accounts.permissions import full_id_paths
 from core import exports
-from core.documents import pick_columns
+from core.documents import load_rows, pick_columns
 from core.scoping import covers
 
 from . import idcard
-from .roster import COLUMNS, filter_members, roster_document
+from .roster import COLUMNS, ROW_FIELDS, filter_members, roster_document
 
 NOT_PARAMS = {"page", "csrfmiddlewaretoken"}
 
@@ -70,4 +70,5 @@ def roster(user, params):
     org = form.cleaned_data.get("org") if form.is_bound and form.is_valid() else None
     if org is None and len(user.grant_list) == 1:
         org = user.grant_list[0].organization
-    return exports.Spec(doc=doc, rows=qs, stem="党员名册", scope=org, description=describe(form, columns))
+    return exports.Spec(doc=doc, rows=load_rows(qs, columns, *ROW_FIELDS), stem="党员名册", scope=org,
+                        description=describe(form, columns))

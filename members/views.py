@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from core import audit, exports
-from core.documents import screen_rows
+from core.documents import load_rows, screen_rows
 from core.pagination import page_of
 from core.views import notify_queued
 
@@ -19,7 +19,7 @@ from .forms import (
     visible_branches,
 )
 from .models import Member
-from .roster import COLUMNS, PAGE_SIZE, SORTS, filter_members, roster_columns
+from .roster import COLUMNS, PAGE_SIZE, ROW_FIELDS, SORTS, filter_members, roster_columns
 
 
 def _visible(request):
@@ -29,7 +29,7 @@ def _visible(request):
 def roster(request):
     qs, form = filter_members(request.user, request.GET)
     columns = roster_columns(request.user, request.GET.getlist("columns"))
-    page = page_of(request, qs, PAGE_SIZE)
+    page = page_of(request, load_rows(qs, columns, *ROW_FIELDS), PAGE_SIZE)
     sort = form.cleaned_data.get("sort", "") if form.is_bound and form.is_valid() else ""
     return render(request, "members/roster.html", {
         "form": form,

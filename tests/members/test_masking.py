@@ -12,7 +12,10 @@ from members.roster import PHONE_DIGITS, RosterFilterForm
 
 
 def _rows(response):
-    return [member for member, _ in response.context["rows"]]
+    """The members listed on the page, in order (the page holds light rows, not Member objects)."""
+    pks = [row.pk for row, _ in response.context["rows"]]
+    found = Member.objects.in_bulk(pks)
+    return [found[pk] for pk in pks]
 
 
 def candidates(shown, birth_date, gender, region):

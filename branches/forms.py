@@ -16,13 +16,24 @@ def tree_label(org):
 class TreeChoiceIterator(forms.models.ModelChoiceIterator):
     """The options of an organization select as tree_label shows them, read as three columns:
     building 300 full Organization objects for the county's list took a third of its roster page.
-    The field still validates a choice against its queryset."""
+    The field still validates a choice against its queryset. The options are read once per
+    iterator: list() asks for the length first, which ModelChoiceIterator answers with a COUNT query.
+    """
+
+    def _options(self):
+        if getattr(self, "_read_for", None) is not self.queryset:  # a new queryset is read anew
+            self._read_for = self.queryset
+            self._read = [(pk, "\u3000" * depth + name)
+                          for pk, name, depth in self.queryset.values_list("pk", "name", "depth")]
+        return self._read
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for pk, name, depth in self.queryset.values_list("pk", "name", "depth"):
-            yield (pk, "\u3000" * depth + name)
+        yield from self._options()
+
+    def __len__(self):
+        return len(self._options()) + (self.field.empty_label is not None)
 
 
 class OrganizationForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):

@@ -41,3 +41,37 @@ def roster_body(rows):
                 out.append(f"{conditional_escape(value)}</td>")
         out.append("\n  </tr>")
     return mark_safe("".join(out) + "\n  ")
+
+
+@register.simple_tag(takes_context=True)
+def roster_head(context, columns, sort, sortable):
+    """The header cells; a sortable column's link sorts by it (again: the other way), on page 1.
+    Written here for the same reason as the rows (ten {% querystring %} tags took 1 ms)."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    out = []
+    for c in columns:
+        header = escape(c.header)
+        if c.key not in sortable:
+            out.append(f'<th scope="col">{header}</th>')
+            continue
+        query["sort"] = f"-{c.key}" if sort == c.key else c.key
+        href = escape("?" + query.urlencode())
+        if sort == c.key:
+            link = f'<a href="{href}" aria-label="{header}，当前升序，点击改为降序">{header} <span class="sort-mark">▲</span></a>'
+        elif sort == f"-{c.key}":
+            link = f'<a href="{href}" aria-label="{header}，当前降序，点击改为升序">{header} <span class="sort-mark">▼</span></a>'
+        else:
+            link = f'<a href="{href}">{header}</a>'
+        out.append(f'<th scope="col">{link}</th>')
+    return mark_safe("\n    ".join(out))
+
+
+@register.simple_tag
+def column_choices(all_columns, chosen):
+    """The column picker's check boxes (the columns shown whatever is ticked are not offered)."""
+    return mark_safe("\n      ".join(
+        f'<label><input type="checkbox" name="columns" value="{escape(c.key)}"{" checked" if c.key in chosen else ""}>'
+        f" {escape(c.header)}</label>"
+        for c in all_columns if not c.always
+    ))

@@ -71,6 +71,26 @@ def test_organization_select_lists_the_scope_as_a_tree_and_refuses_the_rest(coun
     assert not outside.is_valid() and "不在您的管理范围内" in str(outside.errors["org"])
 
 
+def test_organization_select_reads_its_options_in_one_query(county, django_assert_num_queries):
+    form = RosterFilterForm(county.committee, None)
+    county.committee.grant_list  # (the scope is read with the user, once per request)
+    with django_assert_num_queries(1):  # ModelChoiceIterator's __len__ would add a COUNT
+        html = str(form["org"])
+    assert html.count("<option") == 1 + 4  # 全部 + 城关镇党委, 东街村, its group, 西街村
+
+
+def test_roster_header_links_sort_each_way_and_keep_the_filters(client, county):
+    client.force_login(county.secretary)
+    html = client.get(reverse("members:roster"), {"sort": "name", "category": "full", "page": "1"}).content.decode()
+    assert '<a href="?sort=-name&amp;category=full" aria-label="姓名，当前升序，点击改为降序">' in html
+    assert '<a href="?sort=birth_date&amp;category=full">出生日期</a>' in html
+    html = client.get(reverse("members:roster"), {"sort": "-name"}).content.decode()
+    assert '<a href="?sort=name" aria-label="姓名，当前降序，点击改为升序">' in html
+    assert '<th scope="col">公民身份号码</th>' in html  # not sortable: no link
+    assert '<input type="checkbox" name="columns" value="notes"> 备注</label>' in html
+    assert '<input type="checkbox" name="columns" value="phone" checked> 手机号码</label>' in html
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
 def test_a_subtree_scope_walks_the_path_index(county):
     """Without the lower bound SQLite scanned every organization (and, for the roster, every member)."""

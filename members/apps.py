@@ -11,7 +11,7 @@ class MembersConfig(AppConfig):
         from branches.services import register_counter, register_dependent
         from core import audit, panels
 
-        from . import decisions, exports, idcard  # noqa: F401  (exports registers the roster exporter)
+        from . import decisions, dues, exports, idcard  # noqa: F401  (exports registers the roster exporter)
         from .dashboard import members_panel
         from .models import Member
 

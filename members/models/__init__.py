@@ -4,6 +4,7 @@ Each capability adds its module here and re-exports its models, so `from members
 for every one of them.
 """
 
+from .dues import DuesAccount, DuesBasis, DuesPayment, DuesStandard  # noqa: F401
 from .member import (  # noqa: F401
     PHONE,
     TEMP_BRANCH_RULE,

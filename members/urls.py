@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decision_views, views
+from . import decision_views, dues_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -15,4 +15,12 @@ urlpatterns = [
     path("<int:pk>/propose/", decision_views.propose, name="propose"),
     path("probation/", decision_views.probation, name="probation"),
     path("branch/<int:org_pk>/move-all/", views.branch_move_all, name="move_all"),
+    path("dues/", dues_views.index, name="dues_index"),
+    path("dues/branch/<int:org_pk>/", dues_views.branch, name="dues_branch"),
+    path("dues/branch/<int:org_pk>/grid/", dues_views.grid, name="dues_grid"),
+    path("dues/branch/<int:org_pk>/sheet.xlsx", dues_views.sheet_export, {"fmt": "xlsx"}, name="dues_sheet_xlsx"),
+    path("dues/branch/<int:org_pk>/sheet.pdf", dues_views.sheet_export, {"fmt": "pdf"}, name="dues_sheet_pdf"),
+    path("<int:pk>/dues/", dues_views.member, name="dues_member"),
+    path("<int:pk>/dues/standard/", dues_views.standard, name="dues_standard"),
+    path("<int:pk>/dues/correct/", dues_views.correct, name="dues_correct"),
 ]

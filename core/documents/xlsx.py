@@ -1,6 +1,7 @@
 """Excel: registers streamed with XlsxWriter in constant memory; grids with merged headers."""
 
 import datetime
+from decimal import Decimal
 
 from .grid import Grid, place
 
@@ -22,6 +23,7 @@ def _formats(wb):
         "cell": wb.add_format({"border": 1, "valign": "vcenter"}),
         "number": wb.add_format({"border": 1, "valign": "vcenter", "align": "right"}),
         "date": wb.add_format({"border": 1, "valign": "vcenter", "num_format": 'yyyy"年"m"月"d"日"'}),
+        "money": wb.add_format({"border": 1, "valign": "vcenter", "num_format": "0.00"}),
     }
 
 
@@ -91,6 +93,8 @@ def _register(ws, doc, rows, fmt, progress):
                 ws.write_datetime(r, i, datetime.datetime(v.year, v.month, v.day), fmt["date"])
             elif isinstance(v, int):
                 ws.write_number(r, i, v, fmt["cell"])
+            elif isinstance(v, Decimal):  # money (元): a number the clerk can sum, shown with its 分
+                ws.write_number(r, i, v, fmt["money"])
             else:
                 ws.write_string(r, i, str(v), fmt["cell"])
         r += 1

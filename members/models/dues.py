@@ -63,6 +63,11 @@ class DuesStandard(models.Model):
         return f"{self.member}：{self.valid_from:%Y年%m月}起每月{self.amount}元"
 
     @property
+    def rate_label(self):
+        """0.0150 → '1.5%' (empty for a fixed amount)."""
+        return f"{(self.rate * 100).normalize():f}%" if self.rate is not None else ""
+
+    @property
     def audit_scope_path(self):
         return self.member.organization.path
 

@@ -11,7 +11,7 @@ class MembersConfig(AppConfig):
         from branches.services import register_counter, register_dependent
         from core import audit, panels
 
-        from . import decisions, dues, dues_sheet, dues_views, exports, idcard  # noqa: F401  (exporters register themselves)
+        from . import decisions, dues, dues_sheet, exports, idcard  # noqa: F401  (exporters register themselves)
         from .dashboard import members_panel
         from .models import Member
 
@@ -22,7 +22,6 @@ class MembersConfig(AppConfig):
         audit.register_page(Member, "members:detail")
         audit.register_sensitive(Member, "id_number", idcard.mask)
         panels.register(10, members_panel)
-        panels.register(12, dues_views.panel)
         decisions.register_all()
 
 

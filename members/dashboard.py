@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from . import dues
 from .choices import Category
 from .decisions import overdue_q
 from .models import Member
@@ -15,6 +16,8 @@ def members_panel(request):
         mobile=Count("pk", filter=Q(is_mobile=True)),
         lost=Count("pk", filter=Q(is_lost_contact=True)),
         overdue=Count("pk", filter=overdue_q()),
+        owing=Count("pk", filter=dues.arrears_q()),
+        owing_long=Count("pk", filter=dues.arrears_q(months=dues.BACK_PAY_MONTHS)),
     )
     roster = reverse("members:roster")
     return {
@@ -25,6 +28,8 @@ def members_panel(request):
             ("流动党员", c["mobile"], f"{roster}?mobile=yes"),
             ("失联党员", c["lost"], f"{roster}?lost=yes"),
             ("预备期已满未作决定", c["overdue"], reverse("members:probation")),
+            ("欠交党费", c["owing"], reverse("members:dues_index")),
+            (f"连续{dues.BACK_PAY_MONTHS}个月以上未交党费", c["owing_long"], reverse("members:dues_index")),
         ],
     }
 

@@ -6,7 +6,7 @@ import datetime
 from core import decisions
 from demo import steps
 
-from . import services
+from . import dues_demo, services
 from .choices import Category, LostContactReason, MembershipStatus
 from .models import Member
 
@@ -37,3 +37,13 @@ def party_decisions(ctx):
         )
         if approve:
             decisions.approve(users["committee"], d, "经党委会研究，同意停止其党籍。", today - datetime.timedelta(days=3))
+
+
+@steps.step(60, "党费")
+def dues_records(ctx):
+    """A dues standard for every member on the roll, the months paid, a few in arrears
+    (members/dues_demo.py)."""
+    n_standards, n_payments = dues_demo.seed_county(ctx.today, ctx.rng)
+    if "secretary" in ctx.users:
+        dues_demo.secretary_month(ctx.users["secretary"], ctx.today)
+    ctx.notes.append(f"党费：核定标准 {n_standards} 人，交纳记录 {n_payments} 条。")

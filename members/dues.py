@@ -286,13 +286,18 @@ def summary(member, today=None):
     return summaries([member], today)[member.pk]
 
 
-def arrears_members(qs, today=None, months=1):
-    """The members of `qs` owing `months` or more unpaid months up to last month (on the roll, 党籍
-    正常): one query over DuesAccount."""
+def arrears_q(today=None, months=1):
+    """Q for a member (党籍正常) owing `months` or more unpaid months in a row up to last month, read
+    from DuesAccount (one join)."""
     last = add_months(current_month(today), -1)
     limit = add_months(last, -(months - 1))
-    return qs.on_roll().filter(membership_status=MembershipStatus.NORMAL, dues_account__first_month__lte=limit).filter(
+    return Q(membership_status=MembershipStatus.NORMAL, dues_account__first_month__lte=limit) & (
         Q(dues_account__paid_up_to__isnull=True) | Q(dues_account__paid_up_to__lt=limit))
+
+
+def arrears_members(qs, today=None, months=1):
+    """The members of `qs` on the roll who owe dues (see arrears_q): one query."""
+    return qs.on_roll().filter(arrears_q(today, months))
 
 
 # -- keeping the accounts -------------------------------------------------------------------------

@@ -51,13 +51,14 @@ class SheetRow:
 
     @property
     def year_total(self):
-        return sum((p.amount for m, p in self.summary.paid.items() if m.year == self.year), Decimal("0.00"))
+        paid = [p.amount for m, p in self.summary.paid.items() if m.year == self.year]
+        return sum(paid, Decimal("0.00")) if paid or self.summary.standards else ""
 
     @property
     def note(self):
         s = self.standard
         if s is None:
-            return "未核定党费标准"
+            return "未核定标准"
         if s.reduced:
             what = "免交" if s.amount == 0 else "少交"
             return f"经{s.reduction_approved_by}批准{what}（{s.reduction_reason}）"
@@ -78,7 +79,7 @@ def _month_column(n):
 
 COLUMNS = [
     Column("seq", "序号", None, 4, always=True, nowrap=True),
-    Column("name", "姓名", lambda r: r.member.name, 7),
+    Column("name", "姓名", lambda r: r.member.name, 7, nowrap=True),
     Column("basis", "交纳依据", _std("basis", lambda b: SHORT_BASIS.get(b, b)), 6),
     Column("income", "交纳基数（元）", _std("income"), 8, nowrap=True),
     Column("rate", "比例", _std("rate", dues.percent), 5, nowrap=True),
@@ -87,9 +88,12 @@ COLUMNS = [
     Column("total", "本年合计（元）", lambda r: r.year_total, 8, nowrap=True),
     Column("paid_up_to", "交至年月", lambda r: dues.month_label(r.summary.paid_up_to)
            if r.summary.paid_up_to else ("未交" if r.summary.standards else ""), 9, nowrap=True),
-    Column("arrears", "欠交月数", lambda r: len(r.summary.arrears), 5, nowrap=True),
+    Column("arrears", "欠交月数", lambda r: len(r.summary.arrears) if r.summary.standards else "", 5, nowrap=True),
     Column("note", "备注", lambda r: r.note, 14),
 ]
+
+# Left out of a phone's card (the member's own dues page has them): the months, the basis figures.
+DETAIL_KEYS = {"income", "rate", *(f"m{n}" for n in range(1, 13))}
 
 
 def sheet_members(user, branch):

@@ -155,7 +155,7 @@ def branch(request, org_pk):
     rows = dues_sheet.sheet_rows(request.user, org, year)
     return render(request, "members/dues/branch.html", {
         "org": org, "year": year, "years": dues_sheet.years(), "columns": dues_sheet.COLUMNS,
-        "rows": screen_rows(dues_sheet.COLUMNS, rows),
+        "rows": screen_rows(dues_sheet.COLUMNS, rows), "detail_keys": dues_sheet.DETAIL_KEYS,
         "doc": dues_sheet.sheet_document(org, year),
         "no_standard": sum(1 for r in rows if not r.summary.standards),
         "owing": sum(1 for r in rows if r.summary.arrears),
@@ -184,7 +184,7 @@ class GridRow:
         self.summary, self.member = summary, summary.member
         self.standard = dues.standard_for(summary.standards, month)
         self.payment = summary.paid.get(month)
-        self.checked, self.error = False, ""
+        self.checked, self.error, self.twin = False, "", False
         self.amount = dues.yuan(self.standard.amount) if self.standard is not None else ""
 
     @property
@@ -210,6 +210,11 @@ def grid(request, org_pk):
     members = dues_sheet.sheet_members(request.user, org)
     by_id = dues.summaries(members)
     rows = [GridRow(by_id[m.pk], month) for m in members]
+    # What is left to enter first, then those without a standard, then those already paid.
+    rows.sort(key=lambda r: 2 if r.payment else 0 if r.standard else 1)
+    names = [r.member.name for r in rows]
+    for r in rows:  # two members of the same name are told apart by the year of birth
+        r.twin = names.count(r.member.name) > 1
     form = GridForm(request.POST or None, initial={"paid_on": datetime.date.today()})
     if request.method == "POST":
         amounts, bad = {}, refused
@@ -311,16 +316,3 @@ def correct(request, pk):
         return redirect("members:dues_member", m.pk)
     return render(request, "members/dues/correct.html", {"form": form, "member": m, "payment": payment})
 
-
-def panel(request):
-    """The dashboard's 党费 panel: who owes dues in the user's scope (two indexed counts)."""
-    members = Member.objects.visible_to(request.user)
-    url = reverse("members:dues_index")
-    return {
-        "title": "党费",
-        "items": [
-            ("欠交党费的党员", dues.arrears_members(members).count(), url),
-            (f"连续{dues.BACK_PAY_MONTHS}个月以上未交", dues.arrears_members(members, months=dues.BACK_PAY_MONTHS).count(),
-             url),
-        ],
-    }

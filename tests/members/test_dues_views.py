@@ -157,7 +157,12 @@ def test_the_member_page_shows_the_dues_card(secretary, county):
 
 
 def test_the_dashboard_and_overview_count_arrears(secretary, county):
-    assert "欠交党费的党员" in secretary.get(reverse("dashboard")).content.decode()
+    _post(secretary, county, dues.add_months(THIS, -3), [(county.east1, "15"), (county.east2, "90")])
+    _post(secretary, county, dues.add_months(THIS, -2), [(county.east2, "90")])
+    _post(secretary, county, LAST, [(county.east2, "90")])
+    text = secretary.get(reverse("dashboard")).content.decode()
+    assert "<b>1</b>欠交党费</a>" in text  # 张东一 owes the last two months, 张东二 nothing
+    assert "<b>0</b>连续6个月以上未交党费</a>" in text
     text = secretary.get(reverse("members:dues_index")).content.decode()
     assert "东街村党支部" in text and "西街村党支部" not in text
 

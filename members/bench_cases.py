@@ -1,0 +1,8 @@
+"""The members app's bench cases (members/management/commands/bench.py), one module per capability:
+members/bench_cases_<feature>.py, each with its own `cases(bench)`."""
+
+from . import bench_cases_dues
+
+
+def cases(bench):
+    return [*bench_cases_dues.cases(bench)]

@@ -11,7 +11,7 @@ class MembersConfig(AppConfig):
         from branches.services import register_counter, register_dependent
         from core import audit, panels
 
-        from . import decisions, dues, dues_sheet, exports, idcard  # noqa: F401  (exporters register themselves)
+        from . import decisions, dues, dues_sheet, exports, idcard, mobile, mobile_ledger  # noqa: F401  (exporters register themselves)
         from .dashboard import members_panel
         from .models import Member
 
@@ -23,6 +23,7 @@ class MembersConfig(AppConfig):
         audit.register_sensitive(Member, "id_number", idcard.mask)
         panels.register(10, members_panel)
         decisions.register_all()
+        mobile.register()
 
 
 def count_on_roll(org_ids):

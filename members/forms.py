@@ -80,6 +80,9 @@ class MemberForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
                 self.fields[name].help_text = "由经上级批准的决定变更（党员页面“提出决定”）。"
         for name in DATE_FIELDS:
             self.fields[name].error_messages["invalid"] = "日期格式应为 2026-11-27。"
+        # Kept by the mobile-member records (members/mobile.py): an open out-flow period or none.
+        self.fields["is_mobile"].disabled = True
+        self.fields["is_mobile"].help_text = "由流动党员登记维护：在党员页面“登记流出”，返回时“登记返回”。"
 
     def clean(self):
         cd = super().clean()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decision_views, dues_views, views
+from . import decision_views, dues_views, mobile_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -23,4 +23,13 @@ urlpatterns = [
     path("<int:pk>/dues/", dues_views.member, name="dues_member"),
     path("<int:pk>/dues/standard/", dues_views.standard, name="dues_standard"),
     path("<int:pk>/dues/correct/", dues_views.correct, name="dues_correct"),
+    path("mobile/", mobile_views.ledger, name="mobile_ledger"),
+    path("mobile/export.xlsx", mobile_views.ledger_export, {"fmt": "xlsx"}, name="mobile_export_xlsx"),
+    path("mobile/export.pdf", mobile_views.ledger_export, {"fmt": "pdf"}, name="mobile_export_pdf"),
+    path("mobile/in/new/", mobile_views.inflow_create, name="mobile_in"),
+    path("mobile/<int:pk>/", mobile_views.period_detail, name="mobile_detail"),
+    path("mobile/<int:pk>/report/", mobile_views.period_report, name="mobile_report"),
+    path("mobile/<int:pk>/end/", mobile_views.period_end, name="mobile_end"),
+    path("mobile/<int:pk>/edit/", mobile_views.period_edit, name="mobile_edit"),
+    path("<int:pk>/mobile/out/", mobile_views.outflow_start, name="mobile_out"),
 ]

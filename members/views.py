@@ -9,7 +9,7 @@ from core.documents import load_rows, screen_rows
 from core.pagination import page_of
 from core.views import notify_queued
 
-from . import decision_views, dues_views, placements, services
+from . import decision_views, dues_views, mobile_views, placements, services
 from .exports import params_from_request
 from .forms import (
     MemberForm,
@@ -71,6 +71,7 @@ def member_detail(request, pk):
         "full_ids": permissions.can_see_full_id(request.user, member),
         **decision_views.member_context(request.user, member),
         **dues_views.member_context(request.user, member),
+        **mobile_views.member_context(request.user, member),
     })
 
 

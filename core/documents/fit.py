@@ -32,16 +32,16 @@ class Fit:
         return f"另有{len(self.dropped)}列未打印：" + "、".join(c.header for c in self.dropped)
 
 
-def _minimum_mm(col, em_width, size):
+def _minimum_mm(col, em_width, size, min_wrap=MIN_WRAP_EM):
     em = size * PT_MM
     if col.nowrap:
         return max(em_width * SAFETY, MIN_WRAP_EM) * em + CELL_PAD_MM
-    return MIN_WRAP_EM * em + CELL_PAD_MM
+    return min_wrap * em + CELL_PAD_MM
 
 
-def _widths(columns, ems, size, usable):
+def _widths(columns, ems, size, usable, min_wrap=MIN_WRAP_EM):
     """Widths in % of the table: each column its minimum, the slack shared by the wrapping ones."""
-    mins = [_minimum_mm(c, ems.get(c.key, 0), size) for c in columns]
+    mins = [_minimum_mm(c, ems.get(c.key, 0), size, min_wrap) for c in columns]
     slack = usable - sum(mins)
     share = [c.width if not c.nowrap else 0 for c in columns]
     if not any(share):
@@ -51,18 +51,19 @@ def _widths(columns, ems, size, usable):
     return [round(w * 100 / usable, 3) for w in mm]
 
 
-def fit_columns(columns, ems):
+def fit_columns(columns, ems, min_wrap=MIN_WRAP_EM):
     """The page, font size and column widths for `columns`, whose nowrap values measure `ems`
-    (key → widest value in em)."""
+    (key → widest value in em). `min_wrap`: the narrowest a wrapping column may be, in characters
+    (a register of many text columns asks for more than two, and gets a smaller font or A3)."""
     cols = list(columns)
     dropped = []
     while True:
         for page, usable in PAGES:
             for size in SIZES:
-                if sum(_minimum_mm(c, ems.get(c.key, 0), size) for c in cols) <= usable:
-                    return Fit(page, size, cols, _widths(cols, ems, size, usable), dropped[::-1])
+                if sum(_minimum_mm(c, ems.get(c.key, 0), size, min_wrap) for c in cols) <= usable:
+                    return Fit(page, size, cols, _widths(cols, ems, size, usable, min_wrap), dropped[::-1])
         droppable = [i for i, c in enumerate(cols) if not c.always]
         if len(droppable) <= 1:  # never drop the last column: print what there is, on A3 at the floor
             page, usable = PAGES[-1]
-            return Fit(page, SIZES[-1], cols, _widths(cols, ems, SIZES[-1], usable), dropped[::-1])
+            return Fit(page, SIZES[-1], cols, _widths(cols, ems, SIZES[-1], usable, min_wrap), dropped[::-1])
         dropped.append(cols.pop(droppable[-1]))

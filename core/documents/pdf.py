@@ -32,7 +32,7 @@ def render_pdf(doc, rows, fileobj, progress=None):
     with tempfile.TemporaryDirectory() as tmp:
         spool = _Spool(doc.columns, f"{tmp}/rows.pickle")
         n = spool.fill(rows, progress)
-        fit = fit_columns(doc.columns, spool.widest)
+        fit = fit_columns(doc.columns, spool.widest, doc.min_wrap_em)
         indexes = [doc.columns.index(c) for c in fit.columns]
         ctx = {
             "doc": doc, "fonts": CJK_FONTS, "fit": fit, "note": fit.note,

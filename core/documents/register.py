@@ -50,6 +50,7 @@ class Register:
     signatory: Signatory = BRANCH
     filters: list[tuple[str, str]] = field(default_factory=list)  # [(label, chosen value)]
     footer_text: str | None = None  # None: the sign-off line of FORMS.md with the level's signer
+    min_wrap_em: float = 2.2  # PDF: the narrowest a wrapping column may be, in characters (fit.py)
 
     @property
     def unit_label(self):

@@ -16,3 +16,4 @@ from .member import (  # noqa: F401
     add_years,
     pinyin_key,
 )
+from .mobile import MobilePeriod, MobileReport  # noqa: F401, E402

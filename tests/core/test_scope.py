@@ -63,9 +63,18 @@ URL_CASES = {
     "accounts:grant": "account",
     "accounts:revoke": "grant",
     "lockouts": None,  # the county's only: 403 for everyone else
+    "members:mobile_ledger": None,
+    "members:mobile_export_xlsx": None,
+    "members:mobile_export_pdf": None,
+    "members:mobile_in": None,
+    "members:mobile_out": "member",
+    "members:mobile_detail": "mobile",
+    "members:mobile_report": "mobile",
+    "members:mobile_end": "mobile",
+    "members:mobile_edit": "mobile",
 }
 # Started by a POST of the roster's filters (a GET answers 405).
-POSTED = {"members:export_xlsx", "members:export_pdf"}
+POSTED = {"members:export_xlsx", "members:export_pdf", "members:mobile_export_xlsx", "members:mobile_export_pdf"}
 # Pages that are not scoped data: auth and the superuser-only admin (tested in accounts).
 NOT_SCOPED = {"login", "logout", "password_change", "password_change_done",
               "lockout_lift"}  # POST only, the county's only (tests/accounts/test_lockouts.py)
@@ -144,6 +153,7 @@ def test_no_leak(client, county, viewer, name, django_user_model):
         decisions.propose(county.admin, "suspend", m, meeting_on=datetime.date.today(), grounds="失联")
         for m in hidden_members
     ]
+    hidden_periods = _mobile_periods(county, hidden_members, hidden_orgs) if name.startswith("members:mobile") else []
     client.force_login(user)
     kind = URL_CASES[name]
 
@@ -166,11 +176,29 @@ def test_no_leak(client, county, viewer, name, django_user_model):
 
     hidden_accounts = [getattr(county, n) for n in VIEWERS[viewer]["accounts"]]
     targets = {"job": [owner_job], "org": hidden_orgs, "member": hidden_members, "decision": hidden_decisions,
-               "account": hidden_accounts, "grant": [g for a in hidden_accounts for g in a.grants.all()]}[kind]
+               "account": hidden_accounts, "grant": [g for a in hidden_accounts for g in a.grants.all()],
+               "mobile": hidden_periods}[kind]
     for obj in targets:
         url = reverse(name, args=[obj.pk])
         assert client.get(url).status_code == 404, f"GET {url} as {viewer}"
         assert client.post(url, {"reason": "x"}).status_code in (404, 405), f"POST {url} as {viewer}"
+
+
+def _mobile_periods(county, members, orgs):
+    """An out-flow of every hidden member and an in-flow into every hidden branch (members/mobile.py)."""
+    from conftest import make_id
+    from members import mobile
+
+    common = {"started_on": datetime.date(2025, 3, 1), "place": "江苏省苏州市", "reason": "外出务工经商",
+              "employer": "苏州某电子厂", "contact_person": "王经理", "contact_phone": "13700001111"}
+    periods = [mobile.start_outflow(county.admin, m, common) for m in members]
+    for org in orgs:
+        if org.kind == "branch":
+            periods.append(mobile.register_inflow(county.admin, {
+                **common, "organization": org, "name": f"流入{org.name[:2]}", "gender": "男",
+                "id_number": make_id(datetime.date(1985, 1, 2)), "joined_on": datetime.date(2010, 7, 1),
+                "category": "full", "home_org": "湖北省某村党支部"}))
+    return periods
 
 
 def test_filter_naming_out_of_scope_org_returns_nothing(client, county):

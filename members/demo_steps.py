@@ -47,3 +47,6 @@ def dues_records(ctx):
     if "secretary" in ctx.users:
         dues_demo.secretary_month(ctx.users["secretary"], ctx.today)
     ctx.notes.append(f"党费：核定标准 {n_standards} 人，交纳记录 {n_payments} 条。")
+
+
+from . import demo_mobile  # noqa: E402, F401  (the mobile members step)

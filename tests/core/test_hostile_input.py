@@ -62,12 +62,20 @@ def _pages(county, user):
                                    filename="名册.xlsx", status=ExportJob.Status.DONE)
     job.file.save("x.xlsx", ContentFile(b"x"))
     objects = {"org": county.east, "member": county.east1, "job": job, "decision": _decision(county),
-               "account": county.sibling_secretary, "grant": county.sibling_secretary.grants.first()}
+               "account": county.sibling_secretary, "grant": county.sibling_secretary.grants.first(),
+               "mobile": _mobile(county)}
     for name, kind in URL_CASES.items():
         assert kind is None or kind in objects, f"tell test_hostile_input how to build a {kind} for {name}"
         yield name, reverse(name, args=[objects[kind].pk] if kind else [])
     yield "login", reverse("login")
     yield "password_change", reverse("password_change")
+
+
+def _mobile(county):
+    from members import mobile
+
+    return mobile.start_outflow(county.admin, county.east2, {
+        "started_on": datetime.date(2025, 3, 1), "place": "江苏省苏州市", "reason": "外出务工经商"})
 
 
 def _decision(county):
@@ -142,7 +150,8 @@ def test_non_utf8_and_nul_bodies(client, county):
     message (or the page again), never a 500; nothing is saved."""
     client.force_login(county.admin)
     before = county.east1.name
-    objects = {"org": county.east, "member": county.east1, "decision": _decision(county), None: None}
+    objects = {"org": county.east, "member": county.east1, "decision": _decision(county), "mobile": _mobile(county),
+               None: None}
     for name, kind in URL_CASES.items():
         if kind not in objects:
             continue

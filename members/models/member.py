@@ -128,6 +128,8 @@ class Member(models.Model):
             models.Index(fields=["roll_state", "category"], name="member_roll_category"),
             models.Index(fields=["id_number"], name="member_id_number"),
             models.Index(fields=["phone"], name="member_phone"),
+            # the few flagged as mobile (the ledger's "flagged without an out-flow record" count)
+            models.Index(fields=["is_mobile", "roll_state"], name="member_mobile"),
         ]
 
     def __str__(self):

@@ -4,15 +4,15 @@ Excel sheet and the PDF (core/documents), from one scoped queryset.
 The out-flow columns are FORMS.md's, in its order. The in-flow ledger mirrors them for a person who
 came here: where from, the organization that holds the relationship, the local branch.
 
-党费交至年月 is the dues capability's: it sets `PAID_UNTIL` to a function returning an expression on
-the period (e.g. a Subquery over its payments by `member_id`), annotated on the ledger's queryset so
-the page and the files stay at a constant number of queries. Until then the column is blank.
+党费交至年月 is the dues capability's `DuesAccount.paid_up_to` (members/dues.py keeps it), annotated on
+the ledger's queryset (`PAID_UNTIL`) so the page and the files stay at a constant number of queries;
+an in-flow person pays dues to the home organization: blank.
 """
 
 from dataclasses import replace
 
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 
 from branches.forms import TreeChoiceIterator
 from branches.models import Organization
@@ -28,7 +28,7 @@ from .models import MobilePeriod
 from .models.mobile import Direction
 
 PAGE_SIZE = 50
-PAID_UNTIL = None  # the dues capability: a function () -> expression, annotated as `paid_until`
+PAID_UNTIL = lambda: F("member__dues_account__paid_up_to")  # noqa: E731  (annotated as `paid_until`)
 
 
 def _person(p):

@@ -92,6 +92,9 @@ def away(county):
 
 
 def test_ledger_excel_has_the_forms_columns_in_order_and_the_rows(client, county, away):
+    from members.models import DuesAccount
+
+    DuesAccount.objects.create(member=county.east1, first_month=D(2020, 1, 1), paid_up_to=D(2026, 10, 1))
     client.force_login(county.secretary)
     response = client.post(reverse("members:mobile_export_xlsx"), {"state": "all"})
     assert response.status_code == 200
@@ -107,6 +110,7 @@ def test_ledger_excel_has_the_forms_columns_in_order_and_the_rows(client, county
     assert e1[8] == datetime.datetime(2024, 3, 1) and e1[9] == "外出务工经商" and e1[10] == "江苏省苏州市昆山市"
     assert e1[12] == "昆山开发区流动党员党支部" and e1[13] == "王经理 051257001234" and e1[15] == "LD2024001"
     assert e1[16] == "未转移" and e1[17] == datetime.datetime(2024, 9, 1) and not e1[19]
+    assert e1[18] == "2026年10月"  # 党费交至年月, from the dues account
     assert rows["张东二"][19] == datetime.datetime(2024, 1, 20)
     assert ws.cell(row=8, column=1).value.startswith("填表人：")
 

@@ -257,6 +257,9 @@ PUBLICITY_DAYS = env.int("PUBLICITY_DAYS", default=7)
 RATING_SUPERVISION_PHONE = env.str("RATING_SUPERVISION_PHONE", default="0000-1234567")
 # Objections one address may submit on the public board per hour.
 OBJECTIONS_PER_ADDRESS_PER_HOUR = env.int("OBJECTIONS_PER_ADDRESS_PER_HOUR", default=3)
+# 年终定星 (ratings/annual.py): average_floor (the grade of the average star count of the rated
+# quarters, rounded down), average_round or lowest.
+RATING_ANNUAL_RULE = env.str("RATING_ANNUAL_RULE", default="average_floor")
 
 LOGGING = {
     "version": 1,

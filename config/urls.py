@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("branches.urls")),
     path("members/", include("members.urls")),
+    path("ratings/", include("ratings.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ A sheet is scoped through its branch (`RatingSheet.objects.visible_to(user)`).
 from django.conf import settings
 from django.db import models
 
+from core import concurrency
 from core.scoping import ScopedQuerySet
 
 from .choices import STAR_FIELDS, Audience, ObjectionSource, SheetState, Star
@@ -258,3 +259,97 @@ class Objection(models.Model):
     @property
     def audit_scope_path(self):
         return self.sheet.branch.path
+
+
+# -- What follows a confirmed result (ratings/followup.py) -----------------------------------------
+
+class RectificationState(models.TextChoices):
+    OPEN = "open", "整改中"
+    CLOSED = "closed", "已整改合格"
+
+
+class RectificationQuerySet(ScopedQuerySet):
+    scope_path_lookup = "branch__path"
+
+    def open(self):
+        return self.filter(state=RectificationState.OPEN)
+
+    def overdue(self, today):
+        """Open past the deadline: 逾期未整改, shown to the committee and the county."""
+        return self.filter(state=RectificationState.OPEN, deadline__lt=today)
+
+
+class Rectification(models.Model):
+    """限期整改 of a member rated 不合格党员 in a confirmed sheet (the plan: "由所在党小组进行批评教育、
+    限期整改，安排优秀党员进行帮带"). Opened by the confirmation; the branch records the criticism and
+    education by the member's party group, the measures, the deadline and the mentor (帮带党员), and
+    progress notes. Closed by a later quarter's confirmed 合格 or 优秀 result; open past the deadline
+    it is 逾期未整改, shown to the committee and the county."""
+
+    entry = models.OneToOneField(RatingEntry, on_delete=models.PROTECT, related_name="rectification",
+                                 verbose_name="评定结果")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="rectifications",
+                               verbose_name="党员")
+    branch = models.ForeignKey("branches.Organization", on_delete=models.PROTECT, related_name="rectifications",
+                               verbose_name="党支部")
+    party_group = models.ForeignKey("branches.Organization", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="党小组")
+    year = models.PositiveSmallIntegerField("年度")  # of the quarter that opened it (entry.sheet.quarter)
+    quarter = models.PositiveSmallIntegerField("季度")
+    state = models.CharField("状态", max_length=20, choices=RectificationState.choices,
+                             default=RectificationState.OPEN)
+    education_on = models.DateField("批评教育日期", null=True, blank=True)
+    education = models.TextField("党小组批评教育情况", blank=True, max_length=TEXT_MAX)
+    measures = models.TextField("整改措施", blank=True, max_length=TEXT_MAX)
+    deadline = models.DateField("整改期限")
+    mentor = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="mentored_rectifications", verbose_name="帮带党员")
+    closed_on = models.DateField("结束日期", null=True, blank=True)
+    closed_by_entry = models.ForeignKey(RatingEntry, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", verbose_name="整改后评定结果")
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = RectificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "限期整改"
+        ordering = ["-year", "-quarter", "branch__path", "pk"]
+        indexes = [models.Index(fields=["state", "deadline"], name="rectification_state")]
+
+    def __str__(self):
+        return f"{self.member.name}（{self.year}年第{self.quarter}季度不合格）限期整改"
+
+    @property
+    def audit_scope_path(self):
+        return self.branch.path
+
+    def save(self, *args, **kwargs):
+        concurrency.bump_on_save(self, kwargs)
+        super().save(*args, **kwargs)
+        concurrency.after_save(self)
+
+    def is_overdue(self, today):
+        return self.state == RectificationState.OPEN and self.deadline < today
+
+    def status_label(self, today):
+        return "逾期未整改" if self.is_overdue(today) else self.get_state_display()
+
+
+class RectificationNote(models.Model):
+    """A progress note of a rectification (整改进展)."""
+
+    rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="notes")
+    noted_on = models.DateField("日期")
+    text = models.TextField("整改进展", max_length=TEXT_MAX)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    author_name = models.CharField("记录人", max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "整改进展"
+        ordering = ["noted_on", "pk"]
+
+    def __str__(self):
+        return f"{self.noted_on} {self.text[:20]}"

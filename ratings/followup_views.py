@@ -10,7 +10,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from branches.models import Organization
 from core import audit, documents, exports
@@ -98,9 +97,10 @@ def _detail(request, rect, form, note_form, editable):
     }, status=400 if any(f is not None and f.errors for f in (form, note_form)) else 200)
 
 
-@require_POST
 def rectification_note(request, pk):
-    rect = _rectification(request, pk)
+    rect = _rectification(request, pk)  # out of scope: 404 before anything else
+    if request.method != "POST":
+        return redirect("ratings:rectification", pk=rect.pk)
     editable = followup.can_edit(request.user, rect) and rect.state == "open"
     if not editable:
         raise PermissionDenied

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import seen
 from core import decisions
 from core.models import ExportJob
+from ratings.models import Rectification
 
 # name -> how to build it: "list" (no object), or the attribute of the county fixture naming the
 # object whose pk goes in the URL.
@@ -72,6 +73,16 @@ URL_CASES = {
     "members:mobile_report": "mobile",
     "members:mobile_end": "mobile",
     "members:mobile_edit": "mobile",
+    "ratings:overview": None,
+    "ratings:shortlist": None,
+    "ratings:rectifications": None,
+    "ratings:rectification": "rectification",
+    "ratings:rectification_note": "rectification",
+    "ratings:annual": None,
+    "ratings:annual_xlsx": None,
+    "ratings:annual_pdf": None,
+    "ratings:entry_print": "entry",
+    "ratings:sheet_print": "sheet",
 }
 # Started by a POST of the roster's filters (a GET answers 405).
 POSTED = {"members:export_xlsx", "members:export_pdf", "members:mobile_export_xlsx", "members:mobile_export_pdf"}
@@ -107,6 +118,22 @@ VIEWERS = {
     # Secretary of 东街村 and tracking cadre of 山口村 (two committees): nothing of 西街村.
     "two_grants": {"orgs": ["west"], "members": ["west1"], "accounts": ALL_ACCOUNTS},
 }
+
+
+def _hidden_ratings(members):
+    """Ratings of the hidden members' branches: 2025 Q4 two stars (a rectification; the default year
+    of 年终定星), 2026 Q1 five stars (the newest quarter: overview and commendation shortlist)."""
+    from tests.ratings.helpers import sheet
+
+    by_branch = {}
+    for m in members:
+        by_branch.setdefault(m.organization, []).append(m)
+    sheets = []
+    for branch, ms in by_branch.items():
+        sheets.append(sheet(branch, 2025, 4, dict.fromkeys(ms, 2)))
+        sheets.append(sheet(branch, 2026, 1, dict.fromkeys(ms, 5)))
+    assert Rectification.objects.filter(member__in=members).count() == len(members)
+    return sheets
 
 
 def _pdf_text(content):
@@ -154,6 +181,7 @@ def test_no_leak(client, county, viewer, name, django_user_model):
         for m in hidden_members
     ]
     hidden_periods = _mobile_periods(county, hidden_members, hidden_orgs) if name.startswith("members:mobile") else []
+    rating_sheets = _hidden_ratings(hidden_members)
     client.force_login(user)
     kind = URL_CASES[name]
 
@@ -177,7 +205,9 @@ def test_no_leak(client, county, viewer, name, django_user_model):
     hidden_accounts = [getattr(county, n) for n in VIEWERS[viewer]["accounts"]]
     targets = {"job": [owner_job], "org": hidden_orgs, "member": hidden_members, "decision": hidden_decisions,
                "account": hidden_accounts, "grant": [g for a in hidden_accounts for g in a.grants.all()],
-               "mobile": hidden_periods}[kind]
+               "mobile": hidden_periods,
+               "sheet": rating_sheets, "entry": [e for s in rating_sheets for e in s.entries.all()],
+               "rectification": list(Rectification.objects.filter(member__in=hidden_members))}[kind]
     for obj in targets:
         url = reverse(name, args=[obj.pk])
         assert client.get(url).status_code == 404, f"GET {url} as {viewer}"

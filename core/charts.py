@@ -55,11 +55,12 @@ def _segments(counts, x0, width):
     return out
 
 
-def stacked_bars(rows, series, *, title, label_width=None, width=720, bar_height=26, gap=10):
+def stacked_bars(rows, series, *, title, label_width=None, width=720, bar_height=26, gap=10, legend_columns=None):
     """An SVG of one 100% stacked bar per row: [(label, [count per series]), ...].
 
     The label sits left of the bar, the total right of it; a row with no one in it shows "无数据".
-    The drawing scales to its container (viewBox, width 100%)."""
+    The drawing scales to its container (viewBox, width 100%). `legend_columns`: the legend in rows
+    of that many entries (a narrow drawing for a phone); None: one line."""
     rows = list(rows)
     size = 14
     if label_width is None:
@@ -67,7 +68,9 @@ def stacked_bars(rows, series, *, title, label_width=None, width=720, bar_height
     total_width = 72
     bar_x = label_width
     bar_w = max(120, width - label_width - total_width)
-    legend_h = 34
+    per_line = legend_columns or len(series)
+    legend_lines = -(-len(series) // per_line)
+    legend_h = 24 * legend_lines + 10
     top = legend_h + 8
     height = top + len(rows) * (bar_height + gap) + 4
     parts = [
@@ -75,7 +78,8 @@ def stacked_bars(rows, series, *, title, label_width=None, width=720, bar_height
         f'width="100%" role="img" aria-label="{escape(title)}" font-family=\'{FONT}\' font-size="{size}">',
         f"<title>{escape(title)}</title>",
     ]
-    parts.append(_legend(series, 0, 6, size))
+    for line in range(legend_lines):
+        parts.append(_legend(series[line * per_line:(line + 1) * per_line], 0, 6 + 24 * line, size))
     for r, (label, counts) in enumerate(rows):
         y = top + r * (bar_height + gap)
         mid = y + bar_height / 2 + size * 0.35

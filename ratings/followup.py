@@ -65,38 +65,41 @@ def on_confirmed(user, sheet, today=None):
         return [], []
     today = today or timezone.localdate()
     q = sheet.quarter
-    entries = list(
-        RatingEntry.objects.filter(sheet=sheet, not_rated=False, rated=True)
-        .select_related("member", "member__party_group", "sheet__branch")
-    )
-    member_ids = [e.member_id for e in entries]
+    rated = RatingEntry.objects.filter(sheet=sheet, not_rated=False, rated=True)
+    # Two reads whatever the size of the sheet: its 不合格 rows, and the open rectifications of its
+    # members (then, if any, their rows); a 60-member sheet does not build 60 entries.
+    unqualified = list(rated.filter(grade=Grade.UNQUALIFIED).select_related("member", "sheet__branch"))
     open_by_member = {}
-    for r in (Rectification.objects.open().filter(member_id__in=member_ids)
-              .select_related("branch", "member").order_by("year", "quarter")):
+    for r in (Rectification.objects.open().filter(member_id__in=RatingEntry.objects.filter(sheet=sheet).values("member_id"))
+              .select_related("branch", "member").order_by("year", "quarter", "pk")):
         open_by_member.setdefault(r.member_id, []).append(r)
+    passed = list(rated.filter(member_id__in=list(open_by_member), grade__in=[Grade.QUALIFIED, Grade.EXCELLENT])) \
+        if open_by_member else []
     opened, closed = [], []
-    for e in entries:
+    already = set(Rectification.objects.filter(entry__in=unqualified).values_list("entry_id", flat=True)) \
+        if unqualified else set()
+    for e in unqualified:
         mine = open_by_member.get(e.member_id, [])
-        if e.grade == Grade.UNQUALIFIED:
-            if mine or Rectification.objects.filter(entry=e).exists():
-                for r in mine:
-                    if _later(q, r):
-                        _note(None, r, today, f"{q}评定结果仍为不合格党员（{e.star_count}星），继续整改。")
-                continue
-            opened.append(_open(user, e, today))
-        elif e.grade in (Grade.QUALIFIED, Grade.EXCELLENT):
+        if mine or e.pk in already:
             for r in mine:
-                if r.entry_id == e.pk:  # this very result was corrected to 合格
-                    closed.append(_close(user, r, e, today, f"{q}评定结果更正为{e.get_grade_display()}"))
-                elif _later(q, r):
-                    closed.append(_close(user, r, e, today, f"{q}评定为{e.get_grade_display()}（{e.star_count}星）"))
+                text = f"{q}评定结果仍为不合格党员（{e.star_count}星），继续整改。"
+                if _later(q, r) and not r.notes.filter(text=text).exists():
+                    _note(None, r, today, text)
+            continue
+        opened.append(_open(user, e, today))
+    for e in passed:
+        for r in open_by_member.get(e.member_id, []):
+            if r.entry_id == e.pk:  # this very result was corrected to 合格
+                closed.append(_close(user, r, e, today, f"{q}评定结果更正为{e.get_grade_display()}"))
+            elif _later(q, r):
+                closed.append(_close(user, r, e, today, f"{q}评定为{e.get_grade_display()}（{e.star_count}星）"))
     return opened, closed
 
 
 def _open(user, entry, today):
     q = entry.sheet.quarter
     r = Rectification.objects.create(
-        entry=entry, member=entry.member, branch=entry.sheet.branch, party_group=entry.member.party_group,
+        entry=entry, member=entry.member, branch=entry.sheet.branch, party_group_id=entry.member.party_group_id,
         year=q.year, quarter=q.quarter, deadline=default_deadline(q.year, q.quarter),
     )
     audit.record(user, r, OPEN, reason=f"{q}评定为不合格党员（{entry.star_count}星），由所在党小组批评教育、限期整改，"

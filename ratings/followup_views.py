@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Organization
@@ -39,8 +40,10 @@ def overview_page(request):
     rows = data.rows if data else []
     if status:
         rows = [r for r in rows if r.status[0] == status]
+    base = reverse("ratings:sheet_print", args=[0])[: -len("0/print.pdf")]
+    row_html = [r.html(lambda pk: f"{base}{pk}/print.pdf") for r in rows]
     return render(request, "ratings/followup/overview.html", {
-        "quarter": quarter, "quarters": quarters, "data": data, "rows": rows, "status": status,
+        "quarter": quarter, "quarters": quarters, "data": data, "rows": row_html, "status": status,
         "series": SERIES, "statuses": Status.ALL, "show_branch_chart": data is not None and 0 < len(data.rows) <= 30,
     })
 

@@ -46,3 +46,11 @@ def test_mini_bar_counts_in_title_and_empty_bar():
     widths = [float(r.get("width")) for r in _rects(root)[1:]]
     assert widths == [80.0, 40.0]
     assert len(_rects(ET.fromstring(str(mini_bar([0, 0, 0], SERIES))))) == 1
+
+
+def test_a_narrow_chart_puts_the_legend_on_several_lines():
+    svg = str(stacked_bars([("甲", [1, 1, 1])], SERIES, title="t", width=360, label_width=110, legend_columns=2))
+    root = ET.fromstring(svg)
+    swatches = _rects(root)[:3]
+    assert [r.get("y") for r in swatches] == ["6", "6", "30"]
+    assert root.get("viewBox").startswith("0 0 360 ")

@@ -27,7 +27,8 @@ HOSTILE = [
 # Raw query strings: bytes that are not UTF-8, broken percent escapes, repeated keys.
 RAW = ["{k}=%FF%FE%FD", "{k}=%C3%28", "{k}=%zz", "{k}=1&{k}=2&{k}=%00", "{k}"]
 # Files are slow to build: these get each hostile value in all their parameters at once.
-HEAVY = {"members:export_xlsx", "members:export_pdf", "download_file"}
+HEAVY = {"members:export_xlsx", "members:export_pdf", "download_file", "ratings:annual_pdf", "ratings:entry_print",
+         "ratings:sheet_print"}
 ROLES = ["admin", "secretary", "cadre"]
 
 
@@ -61,9 +62,13 @@ def _pages(county, user):
     job = ExportJob.objects.create(user=user, exporter="roster", fmt="xlsx", title="名册.xlsx",
                                    filename="名册.xlsx", status=ExportJob.Status.DONE)
     job.file.save("x.xlsx", ContentFile(b"x"))
+    from tests.ratings.helpers import sheet
+
+    rated = sheet(county.east, 2026, 2, {county.east1: 2, county.east2: 5})  # 张东一: a rectification
     objects = {"org": county.east, "member": county.east1, "job": job, "decision": _decision(county),
                "account": county.sibling_secretary, "grant": county.sibling_secretary.grants.first(),
-               "mobile": _mobile(county)}
+               "mobile": _mobile(county),
+               "sheet": rated, "entry": rated.entries.first(), "rectification": county.east1.rectifications.get()}
     for name, kind in URL_CASES.items():
         assert kind is None or kind in objects, f"tell test_hostile_input how to build a {kind} for {name}"
         yield name, reverse(name, args=[objects[kind].pk] if kind else [])

@@ -65,19 +65,23 @@ def _replay(user):
 
 
 def _worked_on(ctx, users):
-    """Two rectifications of the newest confirmed quarter, in the demo committee's subtree when it
-    has them: one in progress (education, measures, a mentor, two notes), one overdue."""
+    """Two open rectifications, of the newest quarter and the demo secretary's branch or committee's
+    subtree when there are: one in progress (education, measures, a mentor, two notes), one whose
+    shortened deadline has passed (逾期未整改)."""
     secretary, committee = users.get("secretary"), users.get("committee")
-    open_ = Rectification.objects.filter(state=RectificationState.OPEN).select_related("branch", "member")
-    newest = open_.order_by("-year", "-quarter").first()
-    if newest is None:
-        return
-    candidates = list(open_.filter(year=newest.year, quarter=newest.quarter).order_by("branch__path", "pk"))
+    candidates = list(Rectification.objects.filter(state=RectificationState.OPEN).select_related("branch", "member")
+                      .order_by("branch__path", "pk"))
     home = secretary.home_branch if secretary else None
     under = committee.grant_list[0].organization.path if committee and committee.grant_list else ""
-    candidates.sort(key=lambda r: (not (home and r.branch_id == home.pk), not r.branch.path.startswith(under)))
-    end = followup.quarter_end(newest)
+    # the newest quarter first, then the demo secretary's branch, then the demo committee's subtree
+    candidates.sort(key=lambda r: (-r.year, -r.quarter, not (home and r.branch_id == home.pk),
+                                   not r.branch.path.startswith(under)))
+    with_mentor = next((r for r in candidates if followup.mentor_choices(r).exists()), None)
+    if with_mentor is not None:  # the one in progress has a mentor
+        candidates.remove(with_mentor)
+        candidates.insert(0, with_mentor)
     for i, r in enumerate(candidates[:2]):
+        end = followup.quarter_end(r)
         actor = secretary if home and r.branch_id == home.pk else users.get("county") or users.get("admin")
         mentor = followup.mentor_choices(r).first()
         overdue = i == 1

@@ -120,7 +120,7 @@ VIEWERS = {
 }
 
 
-def _hidden_ratings(members):
+def _hidden_followups(members):
     """Ratings of the hidden members' branches: 2025 Q4 two stars (a rectification; the default year
     of 年终定星), 2026 Q1 five stars (the newest quarter: overview and commendation shortlist)."""
     from tests.ratings.helpers import sheet
@@ -181,7 +181,7 @@ def test_no_leak(client, county, viewer, name, django_user_model):
         for m in hidden_members
     ]
     hidden_periods = _mobile_periods(county, hidden_members, hidden_orgs) if name.startswith("members:mobile") else []
-    rating_sheets = _hidden_ratings(hidden_members)
+    rating_sheets = _hidden_followups(hidden_members)
     client.force_login(user)
     kind = URL_CASES[name]
 

@@ -118,6 +118,11 @@ def test_same_seed_same_county():
 
     MobileReport.objects.all().delete()  # records that protect their member and branch
     MobilePeriod.objects.all().delete()
+    from ratings.models import RatingQuarter, RatingSheet, Rectification  # they protect the members they rate
+
+    Rectification.objects.all().delete()
+    RatingSheet.objects.all().delete()
+    RatingQuarter.objects.all().delete()
     Member.objects.all().delete()
     Officer.objects.all().delete()
     User.objects.all().delete()

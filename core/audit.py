@@ -133,6 +133,17 @@ def _entry_fields(actor, obj, action, changes, reason, batch):
     )
 
 
+def entry(actor, obj, action, *, before=None, after=None, changes=None, reason="", batch=None):
+    """The unsaved entry `record` would write, for a bulk change with a reason per record (the roster
+    import: “导入：文件名 第N行”), saved with `AuditEntry.objects.bulk_create` inside the change's
+    transaction."""
+    if action not in _actions:
+        raise ValueError(f"unregistered audit action {action!r}: declare it with audit.register_action")
+    if changes is None:
+        changes = diff(before or {}, after or {}) if after is not None else {}
+    return AuditEntry(**_entry_fields(actor, obj, action, changes, reason, batch))
+
+
 def record_many(actor, items, action, *, reason="", batch=None):
     """One entry per `(obj, changes)` of `items`, written in one query (a grid of 60 rows saved at
     once). Must run inside the change's transaction, like `record`."""

@@ -117,6 +117,16 @@ def open_placement(member, on, reason, *, not_before=None):
     )
 
 
+def open_placements(members, on, reason):
+    """The first placement of members registered at once (members.services.create_members): in their
+    branch and group from `on`, in one query."""
+    return Placement.objects.bulk_create([
+        Placement(member=m, organization_id=m.organization_id, party_group_id=m.party_group_id, started_on=on,
+                  start_reason=reason)
+        for m in members
+    ])
+
+
 def move(member, on, reason):
     """The member (already saved in its new branch or group) moved on `on`."""
     closed = close_placement(member, on, reason)

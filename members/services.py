@@ -8,7 +8,7 @@ from core.validators import check_date
 
 from . import placements
 from .choices import RollState
-from .models import Member, PlacementReason
+from .models import Member, PlacementReason, pinyin_key
 
 AUDIT_FIELDS = audit.editable_fields(Member)
 
@@ -46,6 +46,13 @@ def _check_unique_id(member):
         raise ValidationError({"id_number": DUPLICATE_ID})
 
 
+def _full_clean(member):
+    """The record's rules. The only constraint (one on-roll member per ID number) is checked by
+    `_check_unique_id`, with the clearer message, and by the database on save: Django's own check of
+    a conditional constraint costs a query built over every field (35 ms a member, most of an import)."""
+    member.full_clean(validate_constraints=False)
+
+
 def _save(member):
     try:
         with transaction.atomic():
@@ -55,11 +62,12 @@ def _save(member):
 
 
 @transaction.atomic
-def create_member(user, member, reason=""):
-    member.full_clean()
+def create_member(user, member, reason="", *, action=audit.Action.CREATE, batch=None):
+    """Register a member. `action`/`batch`: how the audit names it (the roster import: 导入)."""
+    _full_clean(member)
     _check_unique_id(member)
     _save(member)
-    audit.record(user, member, audit.Action.CREATE, before={}, after=audit.snapshot(member, AUDIT_FIELDS),
+    audit.record(user, member, action, batch=batch, before={}, after=audit.snapshot(member, AUDIT_FIELDS),
                  reason=reason)
     if member.on_roll:
         placements.open_placement(member, placements.today(), PlacementReason.REGISTRATION)
@@ -67,9 +75,41 @@ def create_member(user, member, reason=""):
 
 
 @transaction.atomic
-def update_member(user, member, reason="", *, seen=None):
+def create_members(user, members, reasons, *, action=audit.Action.CREATE, batch=None):
+    """Register many members at once (the roster import): the rules, audit entries and placements of
+    create_member, in a handful of queries for the lot instead of five per member. All or none:
+    a ValidationError (a rule, an ID already on the roll) writes nothing."""
+    from core.models import AuditEntry
+
+    for member in members:
+        _full_clean(member)
+        member.normalize()
+    ids = [m.id_number for m in members]
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"id_number": "同一批党员中有重复的公民身份号码。"})
+    if Member.objects.on_roll().filter(id_number__in=ids).exists():
+        raise ValidationError({"id_number": DUPLICATE_ID})
+    for member in members:
+        member.name = (member.name or "").strip()
+        member.name_pinyin = pinyin_key(member.name)
+    try:
+        with transaction.atomic():
+            Member.objects.bulk_create(members)
+    except IntegrityError as exc:  # a concurrent registration slipped past the check
+        raise ValidationError({"id_number": DUPLICATE_ID}) from exc
+    AuditEntry.objects.bulk_create([
+        audit.entry(user, m, action, before={}, after=audit.snapshot(m, AUDIT_FIELDS), reason=reason, batch=batch)
+        for m, reason in zip(members, reasons, strict=True)
+    ])
+    placements.open_placements([m for m in members if m.on_roll], placements.today(), PlacementReason.REGISTRATION)
+    return members
+
+
+@transaction.atomic
+def update_member(user, member, reason="", *, seen=None, action=audit.Action.UPDATE, batch=None):
     """Save an edited member (a form's instance); the before values come from the database.
-    `seen`: the version the form was loaded at (core/concurrency.py): a stale form is refused."""
+    `seen`: the version the form was loaded at (core/concurrency.py): a stale form is refused.
+    `action`/`batch`: how the audit names the change (the roster import: 导入)."""
     old = _locked().select_related("organization", "party_group").get(pk=member.pk)
     concurrency.check(user, old, seen)
     member.last_contact_on = old.last_contact_on  # kept by members/contacts.py, never by the form
@@ -80,13 +120,13 @@ def update_member(user, member, reason="", *, seen=None):
     for name, message in DECISION_FIELDS.items():
         if getattr(old, name) != getattr(member, name):
             raise ValidationError({name: message})
-    member.full_clean()
+    _full_clean(member)
     _check_unique_id(member)
     before, after = audit.snapshot(old, AUDIT_FIELDS), audit.snapshot(member, AUDIT_FIELDS)
     if before == after:
         return member  # nothing changed: no save, so no new version to refuse someone else's form
     _save(member)
-    audit.record(user, member, audit.Action.UPDATE, before=before, after=after, reason=reason)
+    audit.record(user, member, action, before=before, after=after, reason=reason, batch=batch)
     if old.party_group_id != member.party_group_id:
         placements.move(member, placements.today(), PlacementReason.GROUP)
     return member

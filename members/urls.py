@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import decision_views, dues_views, mobile_views, views
+from .importing import views as import_views
 
 app_name = "members"
 urlpatterns = [
@@ -32,4 +33,12 @@ urlpatterns = [
     path("mobile/<int:pk>/end/", mobile_views.period_end, name="mobile_end"),
     path("mobile/<int:pk>/edit/", mobile_views.period_edit, name="mobile_edit"),
     path("<int:pk>/mobile/out/", mobile_views.outflow_start, name="mobile_out"),
+    path("import/", import_views.upload, name="import"),
+    path("import/template.xlsx", import_views.template, name="import_template"),
+    path("import/<uuid:pk>/", import_views.detail, name="import_detail"),
+    path("import/<uuid:pk>/status/", import_views.status, name="import_status"),
+    path("import/<uuid:pk>/commit/", import_views.commit, name="import_commit"),
+    path("import/<uuid:pk>/errors.xlsx", import_views.errors, name="import_errors"),
+    path("<int:pk>/info-form.pdf", import_views.info_form, name="info_form"),
+    path("branch/<int:org_pk>/info-forms.pdf", import_views.branch_info_forms, name="info_forms"),
 ]

@@ -5,6 +5,7 @@ for every one of them.
 """
 
 from .dues import DuesAccount, DuesBasis, DuesPayment, DuesStandard  # noqa: F401
+from .importing import ImportBatch  # noqa: F401
 from .member import (  # noqa: F401
     PHONE,
     TEMP_BRANCH_RULE,

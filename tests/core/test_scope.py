@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import seen
 from core import decisions
 from core.models import ExportJob
+from members.models import ImportBatch
 from ratings.models import Rectification
 
 # name -> how to build it: "list" (no object), or the attribute of the county fixture naming the
@@ -52,6 +53,14 @@ URL_CASES = {
     "members:dues_correct": "member",
     "members:propose": "member",
     "members:probation": None,
+    "members:import": None,
+    "members:import_template": None,
+    "members:import_detail": "import_batch",
+    "members:import_status": "import_batch",
+    "members:import_commit": "import_batch",
+    "members:import_errors": "import_batch",
+    "members:info_form": "member",
+    "members:info_forms": "org",
     "decisions": None,
     "decision_detail": "decision",
     "decision_withdraw": "decision",
@@ -203,7 +212,15 @@ def test_no_leak(client, county, viewer, name, django_user_model):
         return
 
     hidden_accounts = [getattr(county, n) for n in VIEWERS[viewer]["accounts"]]
-    targets = {"job": [owner_job], "org": hidden_orgs, "member": hidden_members, "decision": hidden_decisions,
+    # Someone else's import (the county admin's) whose preview names every hidden member.
+    owner_import = ImportBatch.objects.create(
+        user=county.admin, filename="x.xlsx", path="/nonexistent", status=ImportBatch.Status.PREVIEWED,
+        counts={"new": 0, "updated": 0, "unchanged": 0, "error": len(hidden_members)},
+        result={"rows": [{"n": i, "status": "error", "name": m.name, "id": m.id_number, "branch": "",
+                          "changes": [], "errors": [["", "", "x"]], "cells": [m.name]}
+                         for i, m in enumerate(hidden_members)]})
+    targets = {"job": [owner_job], "import_batch": [owner_import],
+               "org": hidden_orgs, "member": hidden_members, "decision": hidden_decisions,
                "account": hidden_accounts, "grant": [g for a in hidden_accounts for g in a.grants.all()],
                "mobile": hidden_periods,
                "sheet": rating_sheets, "entry": [e for s in rating_sheets for e in s.entries.all()],

@@ -50,3 +50,4 @@ def dues_records(ctx):
 
 
 from . import demo_mobile  # noqa: E402, F401  (the mobile members step)
+from .importing import demo as _import_demo  # noqa: E402,F401  (its step: 名册导入)

@@ -197,7 +197,17 @@ def _not_on_roll(user, old):
 
 
 def _apply(member, values):
+    """Set the file's values on `member`. A date written without its day (2001.07) keeps the day the
+    record holds when the month agrees (the ID's birth date, the stored date), so that neither a
+    month-only 出生年月 is an error nor a re-import of such a file an update."""
+    id_number = values.get("id_number") or member.id_number
     for key, value in values.items():
+        if isinstance(value, v.MonthOnly):
+            known = getattr(member, key, None)
+            if key == "birth_date" and id_number and not idcard.validate(id_number):
+                known = idcard.birth_date(id_number)
+            if v.same_month(known, value):
+                value = known
         setattr(member, key, value)
 
 
@@ -228,7 +238,7 @@ def _check_new(row):
         row.error("organization", "请填写所在党支部（或在上传时选择导入到哪个党支部）。")
     if row.errors:
         return
-    member = Member(organization=row.branch)
+    member = Member(organization=row.branch, id_number=id_number)
     _apply(member, values)
     _validate(row, member)
     row.member = member

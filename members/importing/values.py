@@ -92,9 +92,18 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
 DATE_HINT = "请写作 2001-07-01、2001.07、2001年7月 或 20010701。"
 
 
+class MonthOnly(datetime.date):
+    """A date written without its day (2001.07, 2001年7月, 200107): the month's first day, taken as
+    "some day of that month" where a record already holds a day (members.importing.analysis)."""
+
+
+def same_month(a, b):
+    return a is not None and b is not None and (a.year, a.month) == (b.year, b.month)
+
+
 def _date(y, m, d):
     try:
-        return datetime.date(int(y), int(m), int(d or 1))
+        return MonthOnly(int(y), int(m), 1) if d is None else datetime.date(int(y), int(m), int(d))
     except ValueError as exc:
         raise CellError(f"日期不存在（{y}年{m}月{d or 1}日），请核对。") from exc
 

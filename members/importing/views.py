@@ -18,6 +18,7 @@ from .reading import FileRefused
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 Status = ImportBatch.Status
+ORDER = {analysis.ERROR: 0, analysis.UPDATED: 1, analysis.NEW: 2, analysis.UNCHANGED: 3}
 
 
 def _require_editor(request):
@@ -57,6 +58,7 @@ def detail(request, pk):
         rows = [r for r in rows if r["status"] == shown]
     elif batch.counts.get(analysis.ERROR) or batch.counts.get(analysis.UPDATED) or batch.counts.get(analysis.NEW):
         rows = [r for r in rows if r["status"] != analysis.UNCHANGED]  # what would change, first
+    rows = sorted(rows, key=lambda r: ORDER[r["status"]])  # errors first, then what would change
     page = page_of(request, rows, PAGE_SIZE)
     return render(request, "members/import/detail.html", {
         "batch": batch, "page": page, "shown": shown,

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from core import decisions
 from core.models import ExportJob
+from members.models import ImportBatch
 from tests.core.test_scope import URL_CASES
 
 HOSTILE = [
@@ -28,7 +29,8 @@ HOSTILE = [
 RAW = ["{k}=%FF%FE%FD", "{k}=%C3%28", "{k}=%zz", "{k}=1&{k}=2&{k}=%00", "{k}"]
 # Files are slow to build: these get each hostile value in all their parameters at once.
 HEAVY = {"members:export_xlsx", "members:export_pdf", "download_file", "ratings:annual_pdf", "ratings:entry_print",
-         "ratings:sheet_print"}
+         "ratings:sheet_print", "members:info_form", "members:info_forms", "members:import_errors",
+         "members:import_template"}
 ROLES = ["admin", "secretary", "cadre"]
 
 
@@ -65,7 +67,14 @@ def _pages(county, user):
     from tests.ratings.helpers import sheet
 
     rated = sheet(county.east, 2026, 2, {county.east1: 2, county.east2: 5})  # 张东一: a rectification
-    objects = {"org": county.east, "member": county.east1, "job": job, "decision": _decision(county),
+    batch = ImportBatch.objects.create(
+        user=user, branch=county.east, filename="名册.xlsx", path="/nonexistent", status=ImportBatch.Status.PREVIEWED,
+        total=2, counts={"new": 1, "updated": 0, "unchanged": 0, "error": 1},
+        result={"rows": [{"n": 2, "status": "new", "name": "甲", "id": "", "branch": "", "changes": [], "errors": []},
+                         {"n": 3, "status": "error", "name": "乙", "id": "1", "branch": "", "changes": [],
+                          "errors": [["id_number", "公民身份号码", "应为18位"]], "cells": ["乙", "1"]}],
+                "columns": [[0, "姓名", "name"], [1, "身份证号", "id_number"]], "header_cells": ["姓名", "身份证号"]})
+    objects = {"import_batch": batch, "org": county.east, "member": county.east1, "job": job, "decision": _decision(county),
                "account": county.sibling_secretary, "grant": county.sibling_secretary.grants.first(),
                "mobile": _mobile(county),
                "sheet": rated, "entry": rated.entries.first(), "rectification": county.east1.rectifications.get()}

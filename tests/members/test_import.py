@@ -107,7 +107,7 @@ def test_dirty_file(county):
     assert zhang.birth_date == birth and zhang.gender == "男"  # from the ID
     li = Member.objects.get(id_number=ids[1])  # the lowercase x stored as X
     assert li.joined_on == datetime.date(2001, 7, 1) and li.full_member_on == datetime.date(2002, 7, 1)
-    assert li.birth_date == birth  # "1980.05" differs from the ID's day: the ID's date is checked, not taken
+    assert li.birth_date == birth  # "1980.05": the month agrees with the ID, which gives the day
     wang = Member.objects.get(id_number=ids[2])
     assert wang.joined_on == datetime.date(2001, 7, 1) and wang.full_member_on == datetime.date(2002, 7, 1)
     assert wang.phone == "13900000013" and wang.job_category == "retired"
@@ -121,6 +121,26 @@ def test_birth_date_against_id(county):
     rows[0][5] = "1985-04-01"
     batch = run(county.secretary, workbook(rows), county.east)
     assert errors_of(batch, 4) == {"birth_date": "出生日期与公民身份号码中的出生日期不一致。"}
+
+
+def test_month_only_dates_keep_the_day(county):
+    """出生年月 and dates written without a day: the ID's birth date and the stored day are kept when
+    the month agrees, so such a file neither fails nor updates on every import."""
+    from conftest import make_member
+
+    m = make_member(county.east, "月份", birth=datetime.date(1980, 5, 9), joined=datetime.date(2005, 7, 15))
+    row = national_row(1, "月份", "", id_number=m.id_number)
+    row[5], row[11], row[12] = "1980年5月", "2005.07", "200607"
+    row[6], row[8], row[10], row[13], row[14], row[15] = "", "", "13800000000", "农牧渔民", "", ""
+    batch = run(county.secretary, workbook([row]), county.east)
+    assert batch.counts == {"new": 0, "updated": 0, "unchanged": 1, "error": 0}, batch.result
+    row[11], row[12] = "2005.08", "2006.08"  # another month: that month's first day
+    batch = run(county.secretary, workbook([row]), county.east)
+    assert batch.result["rows"][0]["changes"] == [["入党日期", "2005-07-15", "2005-08-01"],
+                                                  ["转正日期", "2006-07-15", "2006-08-01"]]
+    row[5] = "1980.06"
+    batch = run(county.secretary, workbook([row]), county.east)
+    assert "不一致" in errors_of(batch, 4)["birth_date"]
 
 
 def test_preview_counts_updates_and_decision_fields(county):

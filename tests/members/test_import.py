@@ -393,3 +393,21 @@ def test_template_download(county, client):
     wb.save(buf)
     batch = run(county.secretary, buf.getvalue(), county.east)
     assert batch.counts["new"] == 1, batch.result
+
+
+def test_xml_entity_bomb_refused(county):
+    """An .xlsx whose XML declares entities (the "billion laughs") is refused, never expanded."""
+    import zipfile
+
+    good = workbook([national_row(1, "炸弹", "")])
+    src, out = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                laughs = b'<!DOCTYPE x [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                head, _, body = data.rpartition(b"?>")  # after the XML declaration, if any
+                data = head + (b"?>" if head else b"") + laughs + body
+            dst.writestr(item, data)
+    with pytest.raises(FileRefused, match="无法读取"):
+        run(county.secretary, out.getvalue(), county.east)

@@ -30,6 +30,10 @@ LABELS = {f.name: str(f.verbose_name) for f in Member._meta.concrete_fields}
 LABELS["organization"] = "所在党支部"
 
 
+class ScopeLost(Exception):
+    """The chosen branch is no longer the importer's to fill; the message says so, in Chinese."""
+
+
 @dataclass
 class Row:
     n: int  # the row number in the sheet, as Excel shows it
@@ -109,6 +113,8 @@ def analyze(sheet, user, branch=None, progress=None):
     """Yield the analysed Rows of `sheet`, reading CHUNK rows and one query of members at a time.
     `branch`: every row goes there (the upload form's choice); None: by the 所在党支部 column."""
     branches = Branches(user)
+    if branch is not None and all(b.pk != branch.pk for b in branches.all):  # e.g. a grant revoked since
+        raise ScopeLost(f"您现在不能向“{branch.name}”导入党员（不在您的管理范围内，或已撤销）。")
     index = {c.key: i for i, c in sheet.columns.items()}
     first_seen = {}  # id number -> row number
     done = 0

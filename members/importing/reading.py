@@ -1,4 +1,4 @@
-"""Reading a roster file: .xlsx (openpyxl, read-only: one row at a time) or .xls (xlrd), the header
+"""Reading a roster file: .xlsx (xlsx.py, one row at a time) or .xls (xlrd), the header
 row found by its names below any title rows or merged cells, the data rows after it.
 
     sheet = open_sheet(path)              # FileRefused (a Chinese message) when it cannot be read
@@ -78,19 +78,21 @@ def open_sheet(path):
         kind = kind_of(fh.read(8))
     if kind is None:
         raise FileRefused("这个文件不是 Excel 表格（.xlsx 或 .xls）。")
-    has_data = False
+    has_data, closer = False, None
     try:
         for title, make_rows, close in (_xlsx_sheets(path) if kind == "xlsx" else _xls_sheets(path)):
+            closer = close  # one file for all the sheets: closed when none has a header
             sheet, empty = _find_header(title, make_rows, close)
             if sheet is not None:
                 return sheet
             has_data = has_data or not empty
-            close()
     except FileRefused:
         raise
     except Exception as exc:  # a damaged file, a zip that is not a workbook …
         raise FileRefused("无法读取这个 Excel 文件（文件可能已损坏，或不是 Excel 工作簿），请在 Excel 中打开后另存再导入。") \
             from exc
+    if closer is not None:
+        closer()
     if not has_data:
         raise FileRefused("工作表是空的，没有可导入的党员。")
     raise FileRefused(
@@ -152,16 +154,9 @@ def _header_columns(cells):
 
 
 def _xlsx_sheets(path):
-    import openpyxl
+    from . import xlsx
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    for ws in book.worksheets:
-        if ws.sheet_state != "visible":
-            continue
-        yield ws.title, lambda ws=ws: (
-            (i, list(row)) for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
-        ), book.close
-    book.close()
+    yield from xlsx.sheets(path)
 
 
 def _xls_sheets(path):

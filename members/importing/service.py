@@ -123,7 +123,7 @@ def preview(batch_id):
         _write(lambda: ImportBatch.objects.filter(pk=batch_id).update(
             status=Status.PREVIEWED, result=result, counts=analysis.summary(rows), total=len(rows),
             done=len(rows), error=""))
-    except FileRefused as exc:
+    except (FileRefused, analysis.ScopeLost) as exc:
         _fail(batch_id, str(exc))
     except Exception as exc:  # the user sees it on the page; the log keeps the trace
         log.exception("import %s: preview failed", batch_id)
@@ -222,6 +222,8 @@ def write(batch_id):
 
 
 def _message(exc):
+    if isinstance(exc, analysis.ScopeLost):
+        return f"{exc}"
     if isinstance(exc, ValidationError):
         return "".join(exc.messages)
     return f"{exc}。"
@@ -248,6 +250,22 @@ def _delete_file(batch):
         os.unlink(batch.path)
     except FileNotFoundError:
         pass
+
+
+def recover_stale(batch):
+    """A preview or commit whose worker has been silent too long (it died) is marked failed, for the
+    user to upload again. (A commit is one transaction and writes its outcome at the end: it is given
+    three times as long.)"""
+    limit = timedelta(seconds=settings.EXPORT_HEARTBEAT_STALE_SECONDS)
+    if batch.status == Status.COMMITTING:
+        limit *= 3
+    elif batch.status not in (Status.QUEUED, Status.PREVIEWING):
+        return batch
+    if (batch.heartbeat_at or batch.created_at) < timezone.now() - limit:
+        ImportBatch.objects.filter(pk=batch.pk, status=batch.status).update(
+            status=Status.FAILED, error="处理程序意外中断，没有写入任何数据，请重新上传文件。")
+        batch.refresh_from_db()
+    return batch
 
 
 def purge():

@@ -28,7 +28,8 @@ def _require_editor(request):
 
 def _batch(request, pk):
     """The user's own import: anyone else's answers 404."""
-    return get_object_or_404(ImportBatch.objects.select_related("branch"), pk=pk, user=request.user)
+    batch = get_object_or_404(ImportBatch.objects.select_related("branch"), pk=pk, user=request.user)
+    return service.recover_stale(batch)
 
 
 def upload(request):

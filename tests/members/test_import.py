@@ -411,3 +411,22 @@ def test_xml_entity_bomb_refused(county):
             dst.writestr(item, data)
     with pytest.raises(FileRefused, match="无法读取"):
         run(county.secretary, out.getvalue(), county.east)
+
+
+def test_grant_revoked_between_preview_and_commit(county):
+    batch = run(county.secretary, workbook([national_row(1, "撤权", "")]), county.east)
+    assert batch.counts["new"] == 1
+    county.secretary.grants.all().delete()
+    batch = service.commit(county.secretary, batch)
+    assert batch.status == Status.PREVIEWED and "不在您的管理范围内" in batch.error
+    assert not Member.objects.filter(name="撤权").exists()
+
+
+def test_stale_background_preview_is_marked_failed(county, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # the worker died
+    batch = service.upload(county.secretary, upload(workbook(_rows(5))), county.east, background=True)
+    assert service.recover_stale(batch).status == Status.QUEUED  # not yet
+    old = batch.created_at - datetime.timedelta(seconds=settings.EXPORT_HEARTBEAT_STALE_SECONDS + 1)
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=old)
+    batch.refresh_from_db()
+    assert service.recover_stale(batch).status == Status.FAILED and "意外中断" in batch.error

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branches', '0003_version'),
-        ('members', '0010_last_contact_on'),
+        ('members', '0011_dues'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branches', '0003_version'),
-        ('members', '0011_dues'),
+        ('members', '0012_mobile_periods'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

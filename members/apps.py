@@ -11,9 +11,10 @@ class MembersConfig(AppConfig):
         from branches.services import register_counter, register_dependent
         from core import audit, panels
 
-        from . import decisions, dues, dues_sheet, exports, idcard, mobile, mobile_ledger  # noqa: F401  (exporters register themselves)
+        from . import decisions, dues, dues_sheet, exports, idcard, mobile, mobile_ledger, orglife  # noqa: F401  (exporters register themselves)
         from .dashboard import members_panel
         from .models import Member
+        from .todo_views import todo_panel
 
         register_dependent(
             "党员", lambda org: Member.objects.on_roll().filter(Q(organization=org) | Q(party_group=org)).count()
@@ -22,6 +23,9 @@ class MembersConfig(AppConfig):
         audit.register_page(Member, "members:detail")
         audit.register_sensitive(Member, "id_number", idcard.mask)
         panels.register(10, members_panel)
+        panels.register(5, todo_panel)
+        audit.register_page(orglife.Meeting, "members:meeting_detail")
+        orglife.register_todo()
         decisions.register_all()
         mobile.register()
 

@@ -49,5 +49,5 @@ def dues_records(ctx):
     ctx.notes.append(f"党费：核定标准 {n_standards} 人，交纳记录 {n_payments} 条。")
 
 
-from . import demo_mobile  # noqa: E402, F401  (the mobile members step)
+from . import demo_mobile, demo_orglife  # noqa: E402, F401  (the mobile members' and 组织生活's steps)
 from .importing import demo as _import_demo  # noqa: E402,F401  (its step: 名册导入)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decision_views, dues_views, mobile_views, views
+from . import decision_views, dues_views, mobile_views, orglife_views, todo_views, views
 from .importing import views as import_views
 
 app_name = "members"
@@ -41,4 +41,14 @@ urlpatterns = [
     path("import/<uuid:pk>/errors.xlsx", import_views.errors, name="import_errors"),
     path("<int:pk>/info-form.pdf", import_views.info_form, name="info_form"),
     path("branch/<int:org_pk>/info-forms.pdf", import_views.branch_info_forms, name="info_forms"),
+    path("<int:pk>/contact/", orglife_views.contact, name="contact"),
+    path("todo/", todo_views.todo_page, name="todo"),
+    path("orglife/", orglife_views.meetings, name="meetings"),
+    path("orglife/new/", orglife_views.meeting_create, name="meeting_create"),
+    path("orglife/<int:pk>/", orglife_views.meeting_detail, name="meeting_detail"),
+    path("orglife/<int:pk>/edit/", orglife_views.meeting_edit, name="meeting_edit"),
+    path("orglife/<int:pk>/delete/", orglife_views.meeting_delete, name="meeting_delete"),
+    path("orglife/summary/", orglife_views.summary, name="orglife_summary"),
+    path("orglife/summary.xlsx", orglife_views.summary_export, {"fmt": "xlsx"}, name="orglife_summary_xlsx"),
+    path("orglife/summary.pdf", orglife_views.summary_export, {"fmt": "pdf"}, name="orglife_summary_pdf"),
 ]

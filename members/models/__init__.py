@@ -18,3 +18,4 @@ from .member import (  # noqa: F401
     pinyin_key,
 )
 from .mobile import MobilePeriod, MobileReport  # noqa: F401, E402
+from .orglife import AbsenceReason, Attendance, ContactMethod, ContactRecord, Meeting, MeetingKind  # noqa: F401

@@ -33,3 +33,23 @@ document.addEventListener("DOMContentLoaded", function () {
     setTimeout(poll, 1500);
   });
 });
+
+// 组织生活: the reason of an absence shows only when 缺席 is ticked; the counts follow the ticks.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.querySelector("[data-attendance]");
+  if (!box) { return; }
+  document.documentElement.classList.add("js");
+  var counter = box.querySelector("[data-att-count]");
+  function update() {
+    var present = 0, absent = 0;
+    box.querySelectorAll("[data-att-row]").forEach(function (row) {
+      var checked = row.querySelector("input[type=radio]:checked");
+      var state = checked ? checked.value : "";
+      row.classList.toggle("is-absent", state === "absent");
+      if (state === "present") { present++; } else if (state === "absent") { absent++; }
+    });
+    if (counter) { counter.textContent = "出席 " + present + " 人，缺席 " + absent + " 人"; }
+  }
+  box.addEventListener("change", update);
+  update();
+});

@@ -30,7 +30,8 @@ RAW = ["{k}=%FF%FE%FD", "{k}=%C3%28", "{k}=%zz", "{k}=1&{k}=2&{k}=%00", "{k}"]
 # Files are slow to build: these get each hostile value in all their parameters at once.
 HEAVY = {"members:export_xlsx", "members:export_pdf", "download_file", "ratings:annual_pdf", "ratings:entry_print",
          "ratings:sheet_print", "members:info_form", "members:info_forms", "members:import_errors",
-         "members:import_template"}
+         "members:import_template", "members:orglife_summary_xlsx",
+         "members:orglife_summary_pdf"}
 ROLES = ["admin", "secretary", "cadre"]
 
 
@@ -77,12 +78,22 @@ def _pages(county, user):
     objects = {"import_batch": batch, "org": county.east, "member": county.east1, "job": job, "decision": _decision(county),
                "account": county.sibling_secretary, "grant": county.sibling_secretary.grants.first(),
                "mobile": _mobile(county),
-               "sheet": rated, "entry": rated.entries.first(), "rectification": county.east1.rectifications.get()}
+               "sheet": rated, "entry": rated.entries.first(), "rectification": county.east1.rectifications.get(),
+               "meeting": _meeting(county)}
     for name, kind in URL_CASES.items():
         assert kind is None or kind in objects, f"tell test_hostile_input how to build a {kind} for {name}"
         yield name, reverse(name, args=[objects[kind].pk] if kind else [])
     yield "login", reverse("login")
     yield "password_change", reverse("password_change")
+
+
+def _meeting(county):
+    from members import orglife
+    from members.models import Meeting
+
+    return orglife.save_meeting(county.admin, Meeting(organization=county.east, kind="lecture",
+                                                      held_on=datetime.date.today(), topic="党课"),
+                                {county.east1.pk: (True, "", ""), county.east2.pk: (False, "illness", "")})
 
 
 def _mobile(county):

@@ -61,6 +61,16 @@ URL_CASES = {
     "members:import_errors": "import_batch",
     "members:info_form": "member",
     "members:info_forms": "org",
+    "members:todo": None,
+    "members:contact": "member",
+    "members:meetings": None,
+    "members:meeting_create": None,
+    "members:meeting_detail": "meeting",
+    "members:meeting_edit": "meeting",
+    "members:meeting_delete": "meeting",
+    "members:orglife_summary": None,
+    "members:orglife_summary_xlsx": None,
+    "members:orglife_summary_pdf": None,
     "decisions": None,
     "decision_detail": "decision",
     "decision_withdraw": "decision",
@@ -176,6 +186,19 @@ def _hidden(county, viewer):
     return [getattr(county, n) for n in spec["orgs"]], [getattr(county, n) for n in spec["members"]]
 
 
+def _hidden_meetings(county, hidden_orgs, hidden_members):
+    from members import orglife
+    from members.models import Meeting
+
+    out = []
+    for org in hidden_orgs:
+        attendees = {m.pk: (True, "", "") for m in hidden_members if m.organization_id == org.pk}
+        if attendees:
+            out.append(orglife.save_meeting(county.admin, Meeting(
+                organization=org, kind="theme_day", held_on=datetime.date.today(), topic="主题党日"), attendees))
+    return out
+
+
 @pytest.mark.parametrize("viewer", list(VIEWERS))
 @pytest.mark.parametrize("name", list(URL_CASES))
 def test_no_leak(client, county, viewer, name, django_user_model):
@@ -191,6 +214,9 @@ def test_no_leak(client, county, viewer, name, django_user_model):
     ]
     hidden_periods = _mobile_periods(county, hidden_members, hidden_orgs) if name.startswith("members:mobile") else []
     rating_sheets = _hidden_followups(hidden_members)
+    # A meeting of every hidden branch, attended by its hidden members (组织生活's pages).
+    hidden_meetings = (_hidden_meetings(county, hidden_orgs, hidden_members)
+                       if name.startswith(("members:meeting", "members:orglife", "members:todo", "members:contact")) else [])
     client.force_login(user)
     kind = URL_CASES[name]
 
@@ -222,7 +248,7 @@ def test_no_leak(client, county, viewer, name, django_user_model):
     targets = {"job": [owner_job], "import_batch": [owner_import],
                "org": hidden_orgs, "member": hidden_members, "decision": hidden_decisions,
                "account": hidden_accounts, "grant": [g for a in hidden_accounts for g in a.grants.all()],
-               "mobile": hidden_periods,
+               "mobile": hidden_periods, "meeting": hidden_meetings,
                "sheet": rating_sheets, "entry": [e for s in rating_sheets for e in s.entries.all()],
                "rectification": list(Rectification.objects.filter(member__in=hidden_members))}[kind]
     for obj in targets:

@@ -1,7 +1,8 @@
 """The demo county's organizational life (demo/steps.py): a year of 三会一课 and 主题党日 in every
 branch, with attendance, and the contact clock that follows from it — most members present most of
-the time, mobile members reached by phone, a few drifting past five and six months, the members
-recorded as 失联 absent since their 失去联系日期, and a few registered too recently to have any record.
+the time, mobile members reached by phone, the few whom the dues demo leaves months behind drifting
+past five and six months, the members recorded as 失联 absent since their 失去联系日期, and a few
+registered too recently to have any record.
 
 The data is written in bulk (a year of a 5,000-member county is ~150,000 attendance rows) and the
 members' last_contact_on set from what was written, exactly as contacts.refresh would compute it.
@@ -18,6 +19,7 @@ from branches.choices import OrgKind
 from branches.models import Officer, Organization
 from demo import steps
 
+from . import contacts
 from .choices import MembershipStatus
 from .contacts import add_months
 from .models import AbsenceReason, Attendance, ContactMethod, ContactRecord, Meeting, MeetingKind, Member
@@ -57,16 +59,15 @@ class _Writer:
         self.attendance = []
 
 
-def seed(today, rng=None, focus_branch_ids=()):
-    """A year of meetings in every active branch that has members on the roll. In the branches of
-    `focus_branch_ids` (the demo secretaries'), two members drift past five months and two past six,
-    whatever the draw. Returns (meetings, attendance rows)."""
+def seed(today, rng=None):
+    """A year of meetings in every active branch that has members on the roll (after the dues, whose
+    dates it reads). Returns (meetings, attendance rows, contact records)."""
     rng = rng or random.Random(1921)
     branches = list(Organization.objects.active().branches().order_by("path"))
     members_by_branch = defaultdict(list)
     for m in (Member.objects.on_roll().filter(membership_status=MembershipStatus.NORMAL).order_by("pk")
               .only("pk", "organization_id", "party_group_id", "name", "joined_on", "is_mobile",
-                    "is_lost_contact", "lost_contact_since")):
+                    "is_lost_contact", "lost_contact_since", "last_contact_on")):
         members_by_branch[m.organization_id].append(m)
     groups = defaultdict(list)
     for g in Organization.objects.active().filter(kind=OrgKind.GROUP).only("pk", "parent_id"):
@@ -81,7 +82,7 @@ def seed(today, rng=None, focus_branch_ids=()):
         members = members_by_branch.get(b.pk)
         if not members:
             continue
-        drift = _drifters(rng, members, b.pk in focus_branch_ids, today)
+        drift = _drifters(rng, members, today)
         fresh = {m.pk for m in rng.sample(members, k=len(members) // 100)} - set(drift)  # no record yet
         roles[b.pk] = (members, drift, fresh)
         for first in months:
@@ -129,17 +130,13 @@ def seed(today, rng=None, focus_branch_ids=()):
     return len(meetings), n_attendance, records
 
 
-def _drifters(rng, members, focus, today):
-    """{member id: the last day present} of a few members who stop coming: 2% past five months,
-    2% past six (in a demo secretary's branch, at least two of each)."""
-    candidates = [m for m in members if not m.is_lost_contact and not m.is_mobile]
-    n = max(2 if focus else 0, len(candidates) // 50)
-    chosen = rng.sample(candidates, k=min(len(candidates), 2 * n))
-    out = {}
-    for i, m in enumerate(chosen):
-        months = 5 if i < n else 6 + rng.randint(0, 2)
-        out[m.pk] = add_months(today, -months) - datetime.timedelta(days=rng.randint(3, 20))
-    return out
+def _drifters(rng, members, today):
+    """{member id: the last day present} of the members who stopped paying dues five months ago or
+    more (members/dues_demo.py leaves a few months behind): they stopped coming to meetings about
+    the same time, so their clock runs past five or six months with both sources agreeing."""
+    stale = contacts.threshold(today, contacts.WARN_MONTHS)
+    return {m.pk: m.last_contact_on - datetime.timedelta(days=rng.randint(0, 20)) for m in members
+            if not m.is_lost_contact and not m.is_mobile and m.last_contact_on and m.last_contact_on < stale}
 
 
 def _contact_records(rng, roles, today, last):
@@ -177,9 +174,7 @@ def _set_clock(last):
                 Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=day)).update(last_contact_on=day)
 
 
-@steps.step(60, "组织生活")
+@steps.step(65, "组织生活")  # after 党费 (60): the members who stopped paying stop coming
 def organizational_life(ctx):
-    focus = [u.home_branch.pk for name, u in ctx.users.items()
-             if name in ("secretary", "secretary2") and u.home_branch is not None]
-    n, rows, records = seed(ctx.today, ctx.rng, focus)
+    n, rows, records = seed(ctx.today, ctx.rng)
     ctx.notes.append(f"组织生活：{n} 次会议，{rows} 条出席记录，{records} 条联系记录（近一年）")

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "accounts",
     "members",
     "ratings",
+    "pilots",
     "demo",
 ]
 

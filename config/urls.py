@@ -15,5 +15,6 @@ urlpatterns = [
     path("orgs/", include("branches.urls")),
     path("members/", include("members.urls")),
     path("ratings/", include("ratings.urls")),
+    path("pilots/", include("pilots.urls")),
     path("django-admin/", admin.site.urls),
 ]

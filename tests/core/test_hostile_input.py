@@ -19,6 +19,7 @@ from core import decisions
 from core.models import ExportJob
 from members.models import ImportBatch
 from tests.core.test_scope import URL_CASES
+from tests.pilots.scope_cases import hostile_objects
 
 HOSTILE = [
     "", "\x00", "a\x00b", "9" * 40, "-1", "0", "1e309", "0001-01-01", "9999-12-31", "10000-01-01",
@@ -79,7 +80,8 @@ def _pages(county, user):
                "account": county.sibling_secretary, "grant": county.sibling_secretary.grants.first(),
                "mobile": _mobile(county),
                "sheet": rated, "entry": rated.entries.first(), "rectification": county.east1.rectifications.get(),
-               "meeting": _meeting(county)}
+               "meeting": _meeting(county),
+               **hostile_objects(county)}
     for name, kind in URL_CASES.items():
         assert kind is None or kind in objects, f"tell test_hostile_input how to build a {kind} for {name}"
         yield name, reverse(name, args=[objects[kind].pk] if kind else [])

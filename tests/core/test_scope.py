@@ -18,6 +18,7 @@ from core import decisions
 from core.models import ExportJob
 from members.models import ImportBatch
 from ratings.models import Rectification
+from tests.pilots.scope_cases import PILOT_URL_CASES, pilot_targets
 
 # name -> how to build it: "list" (no object), or the attribute of the county fixture naming the
 # object whose pk goes in the URL.
@@ -102,6 +103,7 @@ URL_CASES = {
     "ratings:annual_pdf": None,
     "ratings:entry_print": "entry",
     "ratings:sheet_print": "sheet",
+    **PILOT_URL_CASES,
 }
 # Started by a POST of the roster's filters (a GET answers 405).
 POSTED = {"members:export_xlsx", "members:export_pdf", "members:mobile_export_xlsx", "members:mobile_export_pdf"}
@@ -204,6 +206,7 @@ def _hidden_meetings(county, hidden_orgs, hidden_members):
 def test_no_leak(client, county, viewer, name, django_user_model):
     user = getattr(county, viewer)
     hidden_orgs, hidden_members = _hidden(county, viewer)
+    pilot = pilot_targets(county, hidden_orgs)  # pilot units on the hidden organizations
     # A finished export of someone else (the county admin), holding every member.
     owner_job = ExportJob.objects.create(user=county.admin, exporter="roster", fmt="xlsx", title="x.xlsx",
                                          status=ExportJob.Status.DONE)
@@ -250,7 +253,8 @@ def test_no_leak(client, county, viewer, name, django_user_model):
                "account": hidden_accounts, "grant": [g for a in hidden_accounts for g in a.grants.all()],
                "mobile": hidden_periods, "meeting": hidden_meetings,
                "sheet": rating_sheets, "entry": [e for s in rating_sheets for e in s.entries.all()],
-               "rectification": list(Rectification.objects.filter(member__in=hidden_members))}[kind]
+               "rectification": list(Rectification.objects.filter(member__in=hidden_members)),
+               **pilot}[kind]
     for obj in targets:
         url = reverse(name, args=[obj.pk])
         assert client.get(url).status_code == 404, f"GET {url} as {viewer}"

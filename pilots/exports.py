@@ -17,7 +17,7 @@ COLUMNS = [
     Column("seq", "序号", None, width=4, always=True, nowrap=True),
     Column("unit", "试点单位", lambda r: r.unit.organization.name, width=16),
     Column("sector", "领域", lambda r: r.unit.get_sector_display(), width=8),
-    Column("cadre", "跟踪指导责任人", lambda r: str(r.unit.tracking_cadre), width=8),
+    Column("cadre", "跟踪指导责任人", lambda r: str(r.unit.tracking_cadre or ""), width=8),
     Column("leader", "试点工作组组长", lambda r: r.unit.leader_name, width=8),
     Column("members", "党员数", lambda r: r.members, width=5, nowrap=True),
     Column("categories", "各类别党员数", lambda r: r.categories_text, width=16),

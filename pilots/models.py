@@ -37,7 +37,7 @@ class Program(models.Model):
     office = models.TextField("领导小组办公室", max_length=NOTE_MAX, blank=True,
                               help_text="办公室设在哪里、主任及联系人")
     rolled_out_on = models.DateField("全面推开日期", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -100,11 +100,12 @@ class PilotUnit(models.Model):
     """A pilot unit (试点单位): an organization of the tree in a program."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="units")
-    organization = models.ForeignKey("branches.Organization", verbose_name="党组织", on_delete=models.PROTECT,
+    # Organizations are dissolved, never deleted (a unit goes with one deleted in the admin).
+    organization = models.ForeignKey("branches.Organization", verbose_name="党组织", on_delete=models.CASCADE,
                                      related_name="pilot_units")
     sector = models.CharField("领域", max_length=20, choices=Sector.choices)
-    tracking_cadre = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="跟踪指导责任人",
-                                       on_delete=models.PROTECT, related_name="pilot_units")
+    tracking_cadre = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="跟踪指导责任人", null=True,
+                                       on_delete=models.SET_NULL, related_name="pilot_units")
     leader_name = models.CharField("试点工作组组长", max_length=NAME_MAX)
     group_members = models.CharField("试点工作组成员", max_length=LINE_MAX, blank=True)
     summary = models.TextField("经验材料", max_length=SUMMARY_MAX, blank=True)
@@ -168,8 +169,8 @@ class Assignment(models.Model):
     """A member's category in a unit's scheme: one per member and unit."""
 
     unit = models.ForeignKey(PilotUnit, on_delete=models.CASCADE, related_name="assignments")
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="pilot_assignments")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="assignments")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="pilot_assignments")
+    category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="assignments")
     assigned_at = models.DateTimeField(auto_now=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -186,13 +187,13 @@ class ReportQuerySet(ScopedQuerySet):
 class Report(models.Model):
     """月调度会商: a unit's monthly report, filed by its tracking cadre or its leader."""
 
-    unit = models.ForeignKey(PilotUnit, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(PilotUnit, on_delete=models.CASCADE, related_name="reports")
     month = models.DateField("月份")  # the first day of the month
     progress = models.TextField("工作进展", max_length=TEXT_MAX)
     opinions = models.TextField("党员意见建议", max_length=TEXT_MAX, blank=True)
     next_steps = models.TextField("下一步打算", max_length=TEXT_MAX, blank=True)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
-                                 related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.SET_NULL,
+                                 null=True, related_name="+")
     filed_at = models.DateTimeField("填报时间", auto_now_add=True)
 
     objects = ReportQuerySet.as_manager()
@@ -234,8 +235,8 @@ next_month = _next_month
 class Problem(models.Model):
     """An item of the problems list: 发现 → 分析 → 整改 → 解决, carried over until solved."""
 
-    unit = models.ForeignKey(PilotUnit, on_delete=models.PROTECT, related_name="problems")
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, null=True, blank=True, related_name="problems")
+    unit = models.ForeignKey(PilotUnit, on_delete=models.CASCADE, related_name="problems")
+    report = models.ForeignKey(Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="problems")
     description = models.TextField("问题", max_length=NOTE_MAX)
     owner = models.CharField("责任人", max_length=NAME_MAX)
     stage = models.CharField("进度", max_length=20, choices=ProblemStage.choices, default=ProblemStage.FOUND)

@@ -60,12 +60,25 @@ def save_program(actor, program, dates):
 
 
 def _ensure_cadre_grant(actor, unit):
-    """The unit's tracking cadre holds a tracking_cadre grant covering the unit (given if missing)."""
+    """The unit's tracking cadre holds a grant covering the unit: a tracking_cadre grant on the unit is
+    given when none does (county staff who follow a unit see it already)."""
     cadre = unit.tracking_cadre
-    if Role.TRACKING_CADRE in cadre.roles_on(unit.organization.path) or cadre.is_superuser:
+    if cadre.is_superuser or cadre.roles_on(unit.organization.path):  # some grant covers it already
         return
     account_services.grant(actor, cadre, Role.TRACKING_CADRE, unit.organization,
                            reason=f"试点单位“{unit.organization.name}”的跟踪指导责任人")
+    cadre.forget_grants()
+
+
+def _drop_cadre_grant(actor, cadre, unit):
+    """The unit's former cadre loses the tracking_cadre grant on the unit's organization, unless it
+    still follows a unit there (in another program) or it is the account's only grant."""
+    if PilotUnit.objects.filter(organization=unit.organization, tracking_cadre=cadre).exists():
+        return
+    grant = cadre.grants.filter(role=Role.TRACKING_CADRE, organization=unit.organization).first()
+    if grant is None or cadre.grants.count() <= 1:
+        return
+    account_services.revoke(actor, cadre, grant, reason=f"不再担任“{unit.organization.name}”的跟踪指导责任人")
     cadre.forget_grants()
 
 
@@ -76,9 +89,12 @@ def save_unit(actor, unit):
     org = unit.organization
     if org.is_dissolved or org.is_group:
         raise ValidationError({"organization": "已撤销的党组织和党小组不能作为试点单位。"})
+    if unit.tracking_cadre is None:
+        raise ValidationError({"tracking_cadre": "请选择跟踪指导责任人。"})
     if not unit.tracking_cadre.is_active:
         raise ValidationError({"tracking_cadre": "所选账号已停用。"})
-    before = {} if creating else audit.snapshot(PilotUnit.objects.get(pk=unit.pk), UNIT_FIELDS)
+    old = None if creating else PilotUnit.objects.select_related("tracking_cadre").get(pk=unit.pk)
+    before = {} if creating else audit.snapshot(old, UNIT_FIELDS)
     try:
         unit.validate_constraints()
         with transaction.atomic():
@@ -86,6 +102,8 @@ def save_unit(actor, unit):
     except IntegrityError:
         raise ValidationError({"organization": "该党组织已是本试点工作的试点单位。"}) from None
     _ensure_cadre_grant(actor, unit)
+    if old is not None and old.tracking_cadre_id != unit.tracking_cadre_id:
+        _drop_cadre_grant(actor, old.tracking_cadre, unit)
     audit.record(actor, unit, audit.Action.CREATE if creating else audit.Action.UPDATE, before=before,
                  after=audit.snapshot(unit, UNIT_FIELDS),
                  reason=f"{unit.program.name}：试点单位" if creating else "")

@@ -102,3 +102,16 @@ def test_roll_out_needs_a_scheme_and_happens_once(client, county):
     assert program.rolled_out_on == datetime.date.today()
     page = client.get(reverse("pilots:program", args=[program.pk])).content.decode()
     assert "已全面推开" in page
+
+
+def test_a_new_cadre_takes_over_and_the_former_one_no_longer_sees_the_unit(client, county):
+    program = make_program(county.admin)
+    unit = make_unit(county.admin, program, county.hill, county.cadre)  # cadre: 东街村, now also 山口村
+    client.force_login(county.admin)
+    response = client.post(reverse("pilots:unit_edit", args=[unit.pk]), {
+        "sector": "rural", "tracking_cadre": county.two_grants.pk, "leader_name": "王书记"})
+    assert response.status_code == 302
+    assert not Grant.objects.filter(user=county.cadre, organization=county.hill).exists()
+    assert Grant.objects.filter(user=county.cadre, organization=county.east).exists()  # its own stays
+    client.force_login(county.cadre)
+    assert client.get(reverse("pilots:unit", args=[unit.pk])).status_code == 404

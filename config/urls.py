@@ -16,5 +16,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("ratings/", include("ratings.urls")),
     path("pilots/", include("pilots.urls")),
+    path("public/", include("ratings.public_urls")),  # the public board: no login, printed on the notice
     path("django-admin/", admin.site.urls),
 ]

@@ -44,6 +44,8 @@ class CriteriaSet(models.Model):
                                    name="criteria_set_quarter_1_4"),
         ]
 
+    audit_scope_path = ""
+
     def __str__(self):
         return f"{self.name}（{self.from_year}年第{self.from_quarter}季度起）"
 

@@ -1,9 +1,20 @@
 from django.urls import path
 
-from . import followup_views
+from . import followup_views, views
 
 app_name = "ratings"
 urlpatterns = [
+    # the rating cycle (views.py)
+    path("", views.index, name="index"),
+    path("open/", views.open_quarter, name="open_quarter"),
+    path("criteria/", views.criteria_page, name="criteria"),
+    path("criteria/edit/", views.criteria_edit, name="criteria_edit"),
+    path("sheets/<int:pk>/", views.sheet_detail, name="sheet"),
+    path("sheets/<int:pk>/autosave/", views.autosave, name="autosave"),
+    path("sheets/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("sheets/<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
+    path("sheets/<int:pk>/objections/", views.objection_add, name="objection_add"),
+    path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
     # what follows a quarter (followup_views.py)
     path("overview/", followup_views.overview_page, name="overview"),
     path("shortlist/", followup_views.shortlist_page, name="shortlist"),

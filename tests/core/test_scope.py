@@ -107,6 +107,22 @@ URL_CASES = {
 }
 # Started by a POST of the roster's filters (a GET answers 405).
 POSTED = {"members:export_xlsx", "members:export_pdf", "members:mobile_export_xlsx", "members:mobile_export_pdf"}
+    "ratings:index": None,
+    "ratings:open_quarter": None,  # the county's only: 403 for everyone else
+    "ratings:criteria": None,
+    "ratings:criteria_edit": None,  # the county's only
+    "ratings:sheet": "rating_sheet",
+    "ratings:autosave": "rating_sheet",
+    "ratings:confirm": "rating_sheet",
+    "ratings:notice_pdf": "rating_sheet",
+    "ratings:objection_add": "rating_sheet",
+    "ratings:objection_answer": "objection",
+}
+# Started by a POST of the roster's filters (a GET answers 405).
+POSTED = {"members:export_xlsx", "members:export_pdf", "ratings:open_quarter"}
+# The public board (党务公开栏): open to anyone, no login; it shows names, branches and stars only
+# (tests/ratings/test_public.py checks what it shows).
+PUBLIC = {"public:board", "public:notice", "public:objection"}
 # Pages that are not scoped data: auth and the superuser-only admin (tested in accounts).
 NOT_SCOPED = {"login", "logout", "password_change", "password_change_done",
               "lockout_lift"}  # POST only, the county's only (tests/accounts/test_lockouts.py)
@@ -123,7 +139,17 @@ def _named_urls(resolver=None, ns=""):
 
 
 def test_every_url_is_walked():
-    assert set(_named_urls()) - NOT_SCOPED == set(URL_CASES)
+    assert set(_named_urls()) - NOT_SCOPED - PUBLIC == set(URL_CASES)
+
+
+def test_anonymous_reaches_only_the_public_board(client, county):
+    """Without login every walked URL sends to the login page; the public ones answer."""
+    for name, kind in URL_CASES.items():
+        arg = "00000000-0000-0000-0000-000000000001" if kind == "job" else 1
+        url = reverse(name) if kind is None else reverse(name, args=[arg])
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), name
+    assert client.get(reverse("public:board")).status_code == 200
 
 
 # (viewer, the objects it must never see; accounts: those it may not manage)
@@ -254,7 +280,9 @@ def test_no_leak(client, county, viewer, name, django_user_model):
                "mobile": hidden_periods, "meeting": hidden_meetings,
                "sheet": rating_sheets, "entry": [e for s in rating_sheets for e in s.entries.all()],
                "rectification": list(Rectification.objects.filter(member__in=hidden_members)),
-               **pilot}[kind]
+               **pilot}.get(kind)
+    if kind in ("rating_sheet", "objection"):
+        targets = _hidden_ratings(county, hidden_orgs)[kind]
     for obj in targets:
         url = reverse(name, args=[obj.pk])
         assert client.get(url).status_code == 404, f"GET {url} as {viewer}"
@@ -276,6 +304,24 @@ def _mobile_periods(county, members, orgs):
                 "id_number": make_id(datetime.date(1985, 1, 2)), "joined_on": datetime.date(2010, 7, 1),
                 "category": "full", "home_org": "湖北省某村党支部"}))
     return periods
+def _hidden_ratings(county, hidden_orgs):
+    """The rating sheets of the hidden branches, submitted to publicity, each with an objection."""
+    from ratings import objections, services
+    from ratings.models import RatingEntry
+
+    today = datetime.date.today()
+    q = services.open_quarter(county.admin, today.year, (today.month - 1) // 3 + 1, today, today)
+    sheets = list(q.sheets.filter(branch__in=hidden_orgs))
+    for sheet in sheets:
+        services.prepare(sheet)
+        entries = services.grid_entries(sheet)
+        for e in entries:
+            e.rated = e.study = True
+            e.basis = "x"
+        RatingEntry.objects.bulk_update(entries, ["rated", "study", "basis"])
+        services.save(county.admin, sheet, [], meeting_on=today, submit=True)
+    objs = [objections.record(county.admin, s, text="异议") for s in sheets]
+    return {"rating_sheet": sheets, "objection": objs}
 
 
 def test_filter_naming_out_of_scope_org_returns_nothing(client, county):

@@ -88,7 +88,8 @@ def star_ratings(ctx):
               submit_on=ctx.today - datetime.timedelta(days=2 + i % 3))
         if i == 0:
             first = services.grid_entries(sheet)[0]
-            o = objections.submit_public(sheet, text=f"{first.member.name}同志本季度经常帮助邻里，群众评价很好，建议核实服务群众星。",
-                                         entry_id=first.pk, name="村民", contact="13900000000", address="192.0.2.10")
+            text = f"{first.member.name}同志本季度经常帮助邻里，群众评价很好，建议核实服务群众星。"
+            o = objections.submit_public(sheet, text=text, entry_id=first.pk, name="村民", contact="13900000000",
+                                         address="192.0.2.10")
             objections.answer(who, o, "已向群众核实，该同志服务群众情况属实，评定结果无误。")
     ctx.notes.append(f"星级评定：{last}全部党支部已确认；{current}已有{len(chosen)}个党支部在公示（见 /public/）")

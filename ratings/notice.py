@@ -25,6 +25,10 @@ class NoticeRow:
     change: str  # "↑1", "↓2", "持平", "" (no rating last quarter)
     note: str
 
+    @property
+    def glyphs(self):
+        return "".join("★" if on else "☆" for on in self.stars)
+
 
 def rows(sheet):
     """The notice's rows, in the sheet's order. Three queries."""

@@ -16,7 +16,7 @@ import datetime
 import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role
@@ -222,9 +222,21 @@ def problems(sheet, entries):
 
 # --- saving ----------------------------------------------------------------------------------
 
+WRITE_FIELDS = (*ROW_FIELDS, "star_count", "grade")
+
+
 def _write(entries):
-    if entries:
-        RatingEntry.objects.bulk_update(entries, [*ROW_FIELDS, "star_count", "grade"], batch_size=500)
+    """Write the rows' fields: one prepared UPDATE executed per row (executemany). bulk_update's
+    CASE expressions cost ~4 ms of Python per row here (a 60-member sheet took 0.5 s to save)."""
+    if not entries:
+        return
+    meta = RatingEntry._meta
+    columns = [meta.get_field(f).column for f in WRITE_FIELDS]
+    qn = connection.ops.quote_name
+    sql = (f"UPDATE {qn(meta.db_table)} SET {', '.join(f'{qn(c)} = %s' for c in columns)} "
+           f"WHERE {qn(meta.pk.column)} = %s")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[getattr(e, f) for f in WRITE_FIELDS] + [e.pk] for e in entries])
 
 
 def _summary(changed):

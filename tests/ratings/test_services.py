@@ -155,7 +155,7 @@ def test_county_staff_entering_is_recorded_as_on_behalf(county, sheet):
 
 @pytest.mark.django_db
 def test_members_who_joined_during_the_quarter_are_listed(county, quarter):
-    newcomer = make_member(county.hill, "赵新来")
+    make_member(county.hill, "赵新来")
     s = quarter.sheets.get(branch=county.hill)
     services.prepare(s)
     names = {e.member.name: e for e in services.grid_entries(s)}

@@ -8,8 +8,11 @@ import datetime
 from demo import steps
 from members.placements import quarter as quarter_span
 
-from . import demo_followup  # noqa: F401  (registers "星级评定后续")
-from . import objections, services
+from . import (
+    demo_followup,  # noqa: F401  (registers "星级评定后续")
+    objections,
+    services,
+)
 from .choices import STAR_FIELDS
 from .models import RatingSheet
 

@@ -66,6 +66,7 @@ def _pages(county, user):
     job = ExportJob.objects.create(user=user, exporter="roster", fmt="xlsx", title="名册.xlsx",
                                    filename="名册.xlsx", status=ExportJob.Status.DONE)
     job.file.save("x.xlsx", ContentFile(b"x"))
+    rating_sheet, objection = _rating_sheet(county)
     from tests.ratings.helpers import sheet
 
     rated = sheet(county.east, 2026, 2, {county.east1: 2, county.east2: 5})  # 张东一: a rectification
@@ -81,7 +82,8 @@ def _pages(county, user):
                "mobile": _mobile(county),
                "sheet": rated, "entry": rated.entries.first(), "rectification": county.east1.rectifications.get(),
                "meeting": _meeting(county),
-               **hostile_objects(county)}
+               **hostile_objects(county),
+               "rating_sheet": rating_sheet, "objection": objection}
     for name, kind in URL_CASES.items():
         assert kind is None or kind in objects, f"tell test_hostile_input how to build a {kind} for {name}"
         yield name, reverse(name, args=[objects[kind].pk] if kind else [])
@@ -103,6 +105,20 @@ def _mobile(county):
 
     return mobile.start_outflow(county.admin, county.east2, {
         "started_on": datetime.date(2025, 3, 1), "place": "江苏省苏州市", "reason": "外出务工经商"})
+
+
+def _rating_sheet(county):
+    """东街村's sheet of a quarter, in publicity, with an objection."""
+    from ratings import objections, services
+    from ratings.models import RatingEntry
+
+    today = datetime.date.today()
+    q = services.open_quarter(county.admin, today.year, (today.month - 1) // 3 + 1, today, today)
+    sheet = q.sheets.get(branch=county.east)
+    services.prepare(sheet)
+    RatingEntry.objects.filter(sheet=sheet).update(rated=True, study=True, basis="x")
+    services.save(county.admin, sheet, [], meeting_on=today, submit=True)
+    return sheet, objections.record(county.admin, sheet, text="异议")
 
 
 def _decision(county):

@@ -104,9 +104,6 @@ URL_CASES = {
     "ratings:entry_print": "entry",
     "ratings:sheet_print": "sheet",
     **PILOT_URL_CASES,
-}
-# Started by a POST of the roster's filters (a GET answers 405).
-POSTED = {"members:export_xlsx", "members:export_pdf", "members:mobile_export_xlsx", "members:mobile_export_pdf"}
     "ratings:index": None,
     "ratings:open_quarter": None,  # the county's only: 403 for everyone else
     "ratings:criteria": None,
@@ -119,7 +116,8 @@ POSTED = {"members:export_xlsx", "members:export_pdf", "members:mobile_export_xl
     "ratings:objection_answer": "objection",
 }
 # Started by a POST of the roster's filters (a GET answers 405).
-POSTED = {"members:export_xlsx", "members:export_pdf", "ratings:open_quarter"}
+POSTED = {"members:export_xlsx", "members:export_pdf", "members:mobile_export_xlsx", "members:mobile_export_pdf",
+          "ratings:open_quarter"}
 # The public board (党务公开栏): open to anyone, no login; it shows names, branches and stars only
 # (tests/ratings/test_public.py checks what it shows).
 PUBLIC = {"public:board", "public:notice", "public:objection"}

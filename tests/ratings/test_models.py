@@ -26,3 +26,12 @@ def test_default_criteria_sets_have_every_star():
     for cs in CriteriaSet.objects.all():
         assert set(cs.texts()) == set(STAR_FIELDS)
     assert CriteriaSet.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_missing_default_criteria_come_back(county):
+    """A flushed database (transactional tests) has lost migration 0002's sets: they are made again."""
+    from ratings import criteria
+
+    CriteriaSet.objects.all().delete()
+    assert set(criteria.in_force(2026, 4)) == {"in_post", "retired"}

@@ -143,7 +143,7 @@ def test_every_url_is_walked():
 def test_anonymous_reaches_only_the_public_board(client, county):
     """Without login every walked URL sends to the login page; the public ones answer."""
     for name, kind in URL_CASES.items():
-        arg = "00000000-0000-0000-0000-000000000001" if kind == "job" else 1
+        arg = "00000000-0000-0000-0000-000000000001" if kind in ("job", "import_batch") else 1
         url = reverse(name) if kind is None else reverse(name, args=[arg])
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("login")), name

@@ -123,3 +123,27 @@ def seen(obj):
 
     obj.refresh_from_db()
     return {"version": obj.version, "seen_entry": newest_entry_id(obj)}
+
+
+def legacy_transferred_out(member, on):
+    """A member recorded as 已转出 before introduction letters were kept (today 已转出 comes only
+    from a letter, members/transfers.py): its state and its placement's end, as such records have them."""
+    from django.db import transaction
+
+    from members import placements
+    from members.choices import RollState
+    from members.models import PlacementReason
+
+    with transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(roll_state=RollState.TRANSFERRED_OUT, roll_state_on=on)
+        placements.close_placement(member, on, PlacementReason.TRANSFER_OUT)
+    member.refresh_from_db()
+    return member
+
+
+def letter_out(user, member, issued_on=None):
+    """An introduction letter out of the county for `member` (members/transfers.py)."""
+    from members import transfers
+
+    return transfers.issue_letter(user, member, addressee="某县委组织部", destination="某县某村党支部",
+                                  issued_on=issued_on)

@@ -168,6 +168,22 @@ def replace_officers(user, org, officers):
         audit.record(user, org, audit.Action.UPDATE, changes={"officers": [before, after]})
 
 
+# Other apps register sections of an organization's page (branches/detail.html), e.g. the members
+# transferred out awaiting their receipt:
+#   register_section(order, fn)   fn(request, org) -> {"template": "...", ...its context} or None
+_sections = []
+
+
+def register_section(order, fn):
+    _sections.append((order, fn))
+    _sections.sort(key=lambda s: s[0])
+
+
+def sections(request, org):
+    """The registered sections of `org`'s page, in order (those that answer None are left out)."""
+    return [s for s in (fn(request, org) for _, fn in _sections) if s]
+
+
 # Other apps register per-organization counts shown in the tree, e.g. members on the roll:
 #   register_counter("党员", lambda orgs: {org_id: n, ...})
 _counters = []

@@ -38,6 +38,7 @@ def org_detail(request, pk):
         "officers": org.officers.all(),
         "children": org.children.order_by("is_dissolved", "path"),
         "dependents": services.dependents(org),
+        "sections": services.sections(request, org),
         "history": audit.history(org)[:100],
         "can_edit": permissions.can_edit_org(request.user, org),
         "can_move_members": covers(request.user.editor_paths, org.path),
@@ -129,4 +130,5 @@ def org_dissolve(request, pk):
     return render(request, "branches/action.html", {
         "form": form, "org": org, "title": f"撤销党组织：{org.name}", "submit": "确认撤销", "danger": True,
         "dependents": services.dependents(org),
+        "sections": services.sections(request, org),
     })

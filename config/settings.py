@@ -268,3 +268,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Relationship transfers (members/transfers.py): how long an introduction letter is valid (printed
+# on it), and after how many months without a registered receipt it shows as overdue (FORMS.md:
+# the receiving side returns the receipt within one month).
+TRANSFER_LETTER_VALID_DAYS = env.int("TRANSFER_LETTER_VALID_DAYS", default=30)
+TRANSFER_RECEIPT_MONTHS = env.int("TRANSFER_RECEIPT_MONTHS", default=1)

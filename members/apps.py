@@ -8,13 +8,14 @@ class MembersConfig(AppConfig):
     def ready(self):
         from django.db.models import Q
 
-        from branches.services import register_counter, register_dependent
+        from branches.services import register_counter, register_dependent, register_section
         from core import audit, panels
 
         from . import decisions, dues, dues_sheet, exports, idcard, mobile, mobile_ledger, orglife  # noqa: F401  (exporters register themselves)
-        from .dashboard import members_panel
-        from .models import Member
+        from .dashboard import members_panel, transfers_panel
+        from .models import Member, TransferLetter
         from .todo_views import todo_panel
+        from .transfer_views import branch_section
 
         register_dependent(
             "党员", lambda org: Member.objects.on_roll().filter(Q(organization=org) | Q(party_group=org)).count()
@@ -28,6 +29,9 @@ class MembersConfig(AppConfig):
         orglife.register_todo()
         decisions.register_all()
         mobile.register()
+        audit.register_page(TransferLetter, "members:letter")
+        register_section(20, branch_section)
+        panels.register(15, transfers_panel)
 
 
 def count_on_roll(org_ids):

@@ -33,3 +33,35 @@ def members_panel(request):
         ],
     }
 
+
+
+
+def transfers_panel(request):
+    """Transfers needing attention in the user's scope, in one query: receipts awaited and overdue
+    (the sending side), internal transfers waiting for the user to confirm (the receiving side)."""
+    from core.scoping import paths_q, scope_paths
+
+    from . import transfers
+    from .models import LetterStatus, TransferLetter
+
+    user = request.user
+    today = transfers.today()
+    sender = paths_q("from_org__path", scope_paths(user)) or Q()
+    receiver = paths_q("to_org__path", user.editor_paths) if user.editor_paths else Q(pk__in=[])
+    issued = Q(status=LetterStatus.ISSUED) & sender
+    c = TransferLetter.objects.filter(status__in=[LetterStatus.ISSUED, LetterStatus.PENDING]).aggregate(
+        waiting=Count("pk", filter=issued & Q(receipt_due_on__gte=today)),
+        overdue=Count("pk", filter=issued & Q(receipt_due_on__lt=today)),
+        confirm=Count("pk", filter=Q(status=LetterStatus.PENDING) & (receiver or Q())),
+    )
+    if not any(c.values()):
+        return None
+    url = reverse("members:transfers")
+    return {
+        "title": "组织关系转接",
+        "items": [
+            ("等待回执", c["waiting"], f"{url}?show=open"),
+            ("回执逾期", c["overdue"], f"{url}?show=overdue"),
+            ("待确认接收", c["confirm"], f"{url}?show=confirm"),
+        ],
+    }

@@ -51,3 +51,46 @@ def dues_records(ctx):
 
 from . import demo_mobile, demo_orglife  # noqa: E402, F401  (the mobile members' and 组织生活's steps)
 from .importing import demo as _import_demo  # noqa: E402,F401  (its step: 名册导入)
+
+
+@steps.step(62, "组织关系转接")
+def relationship_transfers(ctx):
+    """Letters out of the county from the demo secretary's branch (one receipt back, one awaited,
+    one overdue), one internal transfer to the neighbouring branch waiting for it to confirm, and
+    one confirmed the other way; all through members/transfers.py."""
+    from . import transfers
+
+    users, today = ctx.users, ctx.today
+    if not {"secretary", "secretary2", "committee"} <= set(users):
+        return
+    days = datetime.timedelta
+    home, neighbour = users["secretary"].home_branch, users["secretary2"].home_branch
+
+    logins = [u.display_name for u in users.values()]  # the demo secretaries are members of their branch
+
+    def candidates(branch):
+        return Member.objects.on_roll().exclude(name__in=logins).filter(
+            organization=branch, is_lost_contact=False,
+            membership_status=MembershipStatus.NORMAL).order_by("pk")
+
+    # By priority (a small demo branch has few members): overdue, awaiting confirmation, awaited, back.
+    out = [
+        (40, "中共浙江省杭州市西湖区委组织部", "中共杭州市西湖区翠苑街道第一社区支部委员会", "外出务工定居杭州", None),
+        None,
+        (10, "中共上海市浦东新区委组织部", "中共上海市浦东新区张江镇第三党支部", "调入上海工作", None),
+        (60, "中共江苏省南京市鼓楼区委组织部", "中共南京市鼓楼区宁海路街道西康路社区委员会", "随子女定居南京", 15),
+    ]
+    for plan, member in zip(out, list(candidates(home)[:4]), strict=False):
+        if plan is None:
+            transfers.start_internal(users["secretary"], member, neighbour, reason="家庭住址迁至相邻村，便于参加组织生活")
+            continue
+        ago, addressee, destination, reason, back_after = plan
+        issued = today - days(ago)
+        letter = transfers.issue_letter(users["secretary"], member, addressee=addressee, destination=destination,
+                                        issued_on=issued, dues_paid_to=issued.replace(day=1), reason=reason)
+        if back_after is not None:
+            transfers.register_receipt(users["secretary"], letter, issued + days(back_after), destination)
+    back = candidates(neighbour).first()
+    if back is not None:
+        letter = transfers.start_internal(users["secretary2"], back, home, reason="工作单位调整到本村合作社")
+        transfers.confirm_internal(users["committee"], letter)

@@ -133,7 +133,7 @@ class RollStateForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
     roll_state = forms.ChoiceField(label="新的在册状态", error_messages={"invalid_choice": "不能变更为所选状态。"})
     on_date = forms.DateField(label="变更日期", widget=DateInput(), initial=datetime.date.today,
                               error_messages={"required": "请填写变更日期。", "invalid": "日期格式应为 2026-11-27。"})
-    reason = forms.CharField(label="变更理由（如去世证明、转出介绍信编号）", max_length=REASON_MAX,
+    reason = forms.CharField(label="变更理由（如去世证明）", max_length=REASON_MAX,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "请填写变更理由。"})
 
@@ -145,7 +145,8 @@ class RollStateForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
         self.fields["roll_state"].choices = [(s.value, s.label) for s in allowed]
         self.fields["roll_state"].help_text = (
             REMOVED_BACK if member.roll_state == RollState.REMOVED else
-            "这里只登记事实（去世、转出及转回）。出党、停止党籍、转正等须由党支部提出、上级审批：请在党员页面“提出决定”。"
+            "这里只登记事实（去世；早年登记为已转出的党员转回在册）。转出请开具组织关系介绍信（党员页面“转出县外”“县内转接”）；"
+            "出党、停止党籍、转正等须由党支部提出、上级审批：请在党员页面“提出决定”。"
         )
         if RollState.ON_ROLL in allowed:  # coming back onto the roll: where to (a dissolved branch cannot take it)
             self.fields["branch"] = forms.ModelChoiceField(

@@ -62,15 +62,17 @@ def _save(member):
 
 
 @transaction.atomic
-def create_member(user, member, reason="", *, action=audit.Action.CREATE, batch=None):
-    """Register a member. `action`/`batch`: how the audit names it (the roster import: 导入)."""
+def create_member(user, member, reason="", *, action=audit.Action.CREATE, batch=None,
+                  why=PlacementReason.REGISTRATION, on=None):
+    """Register a member. `action`/`batch`: how the audit names it (the roster import: 导入); on the
+    roll, its placement starts `on` (today), for reason `why` (a member arriving with a letter)."""
     _full_clean(member)
     _check_unique_id(member)
     _save(member)
     audit.record(user, member, action, batch=batch, before={}, after=audit.snapshot(member, AUDIT_FIELDS),
                  reason=reason)
     if member.on_roll:
-        placements.open_placement(member, placements.today(), PlacementReason.REGISTRATION)
+        placements.open_placement(member, on or placements.today(), why)
     return member
 
 
@@ -146,17 +148,21 @@ def move_member(user, member, branch, reason, party_group=None, *, seen=None):
     return member
 
 
-# Which roll states may follow which by a plain change: facts only (去世, 已转出 and back).
-# 出党 and its reversal (重新入党) are decisions the level above approves (members/decisions.py).
+# Which roll states may follow which by a plain change: facts only (去世; a record entered as
+# 已转出 before letters were kept, back onto the roll). 已转出 is the effect of an introduction
+# letter (members/transfers.py), its reversal the letter's cancellation; 出党 and its reversal
+# (重新入党) are decisions the level above approves (members/decisions.py).
 ROLL_TRANSITIONS = {
-    RollState.ON_ROLL: (RollState.TRANSFERRED_OUT, RollState.DECEASED),
+    RollState.ON_ROLL: (RollState.DECEASED,),
     RollState.TRANSFERRED_OUT: (RollState.ON_ROLL,),
     RollState.REMOVED: (),
     RollState.DECEASED: (),
 }
 DECISION_ONLY = {
     RollState.REMOVED: "出党须由党支部大会讨论、上级党组织批准：请在党员页面“提出决定”。",
+    RollState.TRANSFERRED_OUT: "转出须开具组织关系介绍信：请在党员页面点“转出县外”或“县内转接”。",
 }
+LETTER_BACK = "该党员凭介绍信第{number}号转出：回到在册请作废该介绍信（组织关系转接页面）。"
 REMOVED_BACK = "已出党的人员不能通过状态变更恢复在册；重新入党请提出“重新入党”决定，经上级党组织批准。"
 DECISION_FIELDS = {
     "category": "人员类别的变更（转正）须由支部大会讨论、上级党组织批准：请在党员页面“提出决定”。",
@@ -184,6 +190,9 @@ def change_roll_state(user, member, new_state, on_date, reason, *, branch=None, 
         raise ValidationError({"roll_state": DECISION_ONLY[new_state]})
     if member.roll_state == RollState.REMOVED:
         raise ValidationError({"roll_state": REMOVED_BACK})
+    letter = member.transfer_letters.filter(status="issued").first()
+    if letter is not None:
+        raise ValidationError({"roll_state": LETTER_BACK.format(number=letter.number)})
     if new_state not in ROLL_TRANSITIONS[RollState(member.roll_state)]:
         raise ValidationError(
             {"roll_state": f"不能从“{member.get_roll_state_display()}”变更为“{new_state.label}”。"}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decision_views, dues_views, mobile_views, orglife_views, todo_views, views
+from . import decision_views, dues_views, mobile_views, orglife_views, todo_views, transfer_views, views
 from .importing import views as import_views
 
 app_name = "members"
@@ -51,4 +51,13 @@ urlpatterns = [
     path("orglife/summary/", orglife_views.summary, name="orglife_summary"),
     path("orglife/summary.xlsx", orglife_views.summary_export, {"fmt": "xlsx"}, name="orglife_summary_xlsx"),
     path("orglife/summary.pdf", orglife_views.summary_export, {"fmt": "pdf"}, name="orglife_summary_pdf"),
+    path("<int:pk>/transfer-out/", transfer_views.letter_out, name="letter_out"),
+    path("<int:pk>/transfer/", transfer_views.transfer_start, name="transfer_start"),
+    path("transfers/", transfer_views.transfer_list, name="transfers"),
+    path("transfers/in/", transfer_views.transfer_in, name="transfer_in"),
+    path("transfers/<int:pk>/", transfer_views.letter_detail, name="letter"),
+    path("transfers/<int:pk>/letter.pdf", transfer_views.letter_pdf, name="letter_pdf"),
+    path("transfers/<int:pk>/receipt/", transfer_views.letter_receipt, name="letter_receipt"),
+    path("transfers/<int:pk>/confirm/", transfer_views.letter_confirm, name="letter_confirm"),
+    path("transfers/<int:pk>/cancel/", transfer_views.letter_cancel, name="letter_cancel"),
 ]

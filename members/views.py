@@ -9,13 +9,14 @@ from core.documents import load_rows, screen_rows
 from core.pagination import page_of
 from core.views import notify_queued
 
-from . import decision_views, dues_views, mobile_views, placements, services
+from . import decision_views, dues_views, mobile_views, placements, services, transfers
 from .exports import params_from_request
 from .forms import (
     MemberForm,
     MoveAllForm,
     MoveMemberForm,
     RollStateForm,
+    placeable_branches,
     visible_branches,
 )
 from .models import Member
@@ -62,12 +63,19 @@ def roster_export(request, fmt):
 def member_detail(request, pk):
     member = get_object_or_404(_visible(request), pk=pk)
     editor = permissions.can_edit_member(request.user, member)
+    letter = transfers.open_letter(member)
     return render(request, "members/detail.html", {
         "member": member,
         "history": audit.history(member)[:200],
         "placements": placements.history(member),
         "can_edit": editor and member.on_roll,
-        "can_change_state": editor and bool(services.ROLL_TRANSITIONS[member.roll_state]),
+        # a secretary's editor grant covers its own branch only: nowhere to move to
+        "can_move": editor and member.on_roll and placeable_branches(request.user).exclude(
+            pk=member.organization_id).exists(),
+        "can_change_state": editor and bool(services.ROLL_TRANSITIONS[member.roll_state]) and letter is None,
+        "letter": letter,
+        "today": transfers.today(),
+        "letters": member.transfer_letters.select_related("to_org").order_by("-issued_on", "-pk")[:20],
         "full_ids": permissions.can_see_full_id(request.user, member),
         **decision_views.member_context(request.user, member),
         **dues_views.member_context(request.user, member),

@@ -19,3 +19,10 @@ from .member import (  # noqa: F401
 )
 from .mobile import MobilePeriod, MobileReport  # noqa: F401, E402
 from .orglife import AbsenceReason, Attendance, ContactMethod, ContactRecord, Meeting, MeetingKind  # noqa: F401
+from .transfers import (  # noqa: F401
+    IncomingTransfer,
+    LetterCounter,
+    LetterKind,
+    LetterStatus,
+    TransferLetter,
+)

@@ -252,6 +252,9 @@ class PlacementReason(models.TextChoices):
     REMOVED = "removed", "出党"
     DECEASED = "deceased", "去世"
     LEFT = "left", "离开在册"
+    TRANSFER = "transfer", "组织关系转接"  # within the county, confirmed by the receiving side
+    TRANSFER_IN = "transfer_in", "从县外转入"
+    LETTER_CANCELLED = "letter_cancelled", "介绍信作废，恢复在册"
 
 
 class PlacementQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from branches import services as org_services
-from conftest import make_member, seen
+from conftest import legacy_transferred_out, make_member, seen
 from members import services
 from members.choices import RollState
 from members.models import Member
@@ -71,9 +71,7 @@ def test_a_member_goes_only_into_a_group_of_its_branch(client, county):
         services.update_member(county.admin, m)
     assert "“东街村第一党小组”不属于西街村党支部" in str(refused.value)
     client.force_login(county.admin)
-    response = client.post(reverse("members:state", args=[county.hill1.pk]), {
-        "roll_state": "transferred_out", "on_date": datetime.date.today().isoformat(), "reason": "转出", **seen(county.hill1)})
-    assert response.status_code == 302
+    legacy_transferred_out(county.hill1, datetime.date.today())
     response = client.post(reverse("members:state", args=[county.hill1.pk]), {
         "roll_state": "on_roll", "on_date": datetime.date.today().isoformat(), "reason": "转回",
         "branch": county.hill.pk, "party_group": county.east_group.pk, **seen(county.hill1)})

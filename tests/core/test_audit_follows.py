@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from branches import services as org_services
+from conftest import legacy_transferred_out
 from core import audit
 from core.models import AuditEntry
 from members import services as member_services
@@ -78,7 +79,7 @@ def _edited(member, **fields):
 
 def test_history_follows_a_member_back_on_the_roll_elsewhere(client, county):
     today = datetime.date.today()
-    member_services.change_roll_state(county.secretary, county.east1, "transferred_out", today, "转往外县")
+    legacy_transferred_out(county.east1, today)
     member_services.change_roll_state(county.admin, county.east1, "on_roll", today, "转回本县",
                                       branch=county.hill)
     entries = AuditEntry.objects.visible_to(county.other_committee).filter(object_repr="张东一")

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from core import decisions
 from core.models import ExportJob
+from members import transfers
 from members.models import ImportBatch
 from tests.core.test_scope import URL_CASES
 from tests.pilots.scope_cases import hostile_objects
@@ -83,7 +84,7 @@ def _pages(county, user):
                "sheet": rated, "entry": rated.entries.first(), "rectification": county.east1.rectifications.get(),
                "meeting": _meeting(county),
                **hostile_objects(county),
-               "rating_sheet": rating_sheet, "objection": objection}
+               "rating_sheet": rating_sheet, "objection": objection, "letter": _letter(county)}
     for name, kind in URL_CASES.items():
         assert kind is None or kind in objects, f"tell test_hostile_input how to build a {kind} for {name}"
         yield name, reverse(name, args=[objects[kind].pk] if kind else [])
@@ -119,6 +120,11 @@ def _rating_sheet(county):
     RatingEntry.objects.filter(sheet=sheet).update(rated=True, study=True, basis="x")
     services.save(county.admin, sheet, [], meeting_on=today, submit=True)
     return sheet, objections.record(county.admin, sheet, text="异议")
+
+
+def _letter(county):
+    """A transfer waiting for the receiving side: every step of its pages is still open."""
+    return transfers.start_internal(county.admin, county.west1, county.hill, reason="工作调动")
 
 
 def _decision(county):
@@ -194,6 +200,7 @@ def test_non_utf8_and_nul_bodies(client, county):
     client.force_login(county.admin)
     before = county.east1.name
     objects = {"org": county.east, "member": county.east1, "decision": _decision(county), "mobile": _mobile(county),
+               "letter": _letter(county),
                None: None}
     for name, kind in URL_CASES.items():
         if kind not in objects:

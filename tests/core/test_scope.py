@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import seen
 from core import decisions
 from core.models import ExportJob
+from members import transfers
 from members.models import ImportBatch
 from ratings.models import Rectification
 from tests.pilots.scope_cases import PILOT_URL_CASES, pilot_targets
@@ -72,6 +73,15 @@ URL_CASES = {
     "members:orglife_summary": None,
     "members:orglife_summary_xlsx": None,
     "members:orglife_summary_pdf": None,
+    "members:letter_out": "member",
+    "members:transfer_start": "member",
+    "members:transfers": None,
+    "members:transfer_in": None,
+    "members:letter": "letter",
+    "members:letter_pdf": "letter",
+    "members:letter_receipt": "letter",
+    "members:letter_confirm": "letter",
+    "members:letter_cancel": "letter",
     "decisions": None,
     "decision_detail": "decision",
     "decision_withdraw": "decision",
@@ -244,6 +254,11 @@ def test_no_leak(client, county, viewer, name, django_user_model):
     # A meeting of every hidden branch, attended by its hidden members (组织生活's pages).
     hidden_meetings = (_hidden_meetings(county, hidden_orgs, hidden_members)
                        if name.startswith(("members:meeting", "members:orglife", "members:todo", "members:contact")) else [])
+    # An introduction letter out of the county for every hidden member (lists and letter pages).
+    hidden_letters = [
+        transfers.issue_letter(county.admin, m, addressee="某县委组织部", destination="某县某村党支部")
+        for m in hidden_members
+    ] if URL_CASES[name] in (None, "letter") else []
     client.force_login(user)
     kind = URL_CASES[name]
 
@@ -275,7 +290,7 @@ def test_no_leak(client, county, viewer, name, django_user_model):
     targets = {"job": [owner_job], "import_batch": [owner_import],
                "org": hidden_orgs, "member": hidden_members, "decision": hidden_decisions,
                "account": hidden_accounts, "grant": [g for a in hidden_accounts for g in a.grants.all()],
-               "mobile": hidden_periods, "meeting": hidden_meetings,
+               "mobile": hidden_periods, "meeting": hidden_meetings, "letter": hidden_letters,
                "sheet": rating_sheets, "entry": [e for s in rating_sheets for e in s.entries.all()],
                "rectification": list(Rectification.objects.filter(member__in=hidden_members)),
                **pilot}.get(kind)

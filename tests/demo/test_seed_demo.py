@@ -154,3 +154,20 @@ def test_demo_comes_with_decisions(seeded):
     approved = Decision.objects.get(state=Decision.State.APPROVED, kind="suspend")
     assert Member.objects.get(pk=approved.object_id).membership_status == "suspended"
     assert not Member.objects.filter(membership_status="suspended", membership_status_on=None).exists()
+
+
+def test_demo_comes_with_transfers(seeded):
+    """Letters out of the demo secretary's branch (one awaited, one overdue; one back when the branch
+    is big enough), an internal transfer waiting for the neighbouring branch, one confirmed
+    (members/demo_steps.py)."""
+    from members import transfers
+    from members.models import LetterKind, LetterStatus, TransferLetter
+
+    secretary, secretary2 = User.objects.get(username="secretary"), User.objects.get(username="secretary2")
+    assert transfers.overdue_receipts(secretary).count() == 1
+    assert transfers.awaiting_receipt(secretary).count() == 1
+    assert transfers.awaiting_confirmation(secretary2).count() == 1
+    confirmed = TransferLetter.objects.get(kind=LetterKind.INTERNAL, status=LetterStatus.RECEIVED)
+    assert confirmed.member.organization == secretary.home_branch
+    serials = sorted(TransferLetter.objects.values_list("serial", flat=True))
+    assert serials == list(range(1, len(serials) + 1)) and len(serials) >= 4

@@ -114,11 +114,15 @@ def test_move_and_state_pages(client, county):
                            {"roll_state": "on_roll", "on_date": "2026-01-01", "reason": "x"})
     assert "不能变更为所选状态" in response.content.decode()
     response = client.post(reverse("members:state", args=[county.east1.pk]),
-                           {"roll_state": "transferred_out", "on_date": "2026-01-01", "reason": "转往外县，介绍信第12号",
+                           {"roll_state": "transferred_out", "on_date": "2026-01-01", "reason": "转往外县",
+                            **seen(county.east1)})
+    assert "不能变更为所选状态" in response.content.decode()  # 已转出 only through a letter (members/transfers.py)
+    response = client.post(reverse("members:state", args=[county.east1.pk]),
+                           {"roll_state": "deceased", "on_date": "2026-01-01", "reason": "因病去世，有死亡证明",
                             **seen(county.east1)})
     assert response.status_code == 302
     page = client.get(reverse("members:detail", args=[county.east1.pk])).content.decode()
-    assert "已转出" in page and "转往外县，介绍信第12号" in page and "随工作调动" in page
+    assert "去世" in page and "因病去世，有死亡证明" in page and "随工作调动" in page
 
 
 def test_ids_are_masked_in_the_roster_and_for_read_only_roles(client, county):

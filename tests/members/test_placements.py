@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from branches import services as org_services
 from branches.choices import OrgKind
-from conftest import make_member, make_org
+from conftest import legacy_transferred_out, letter_out, make_member, make_org
 from core.models import AuditEntry
 from members import placements, services
 from members.choices import RollState
@@ -54,7 +54,7 @@ def history(county, on_day):
     h.merged = make_member(county.east, "合并乙")
     h.left = make_member(county.east, "转出丙")
     h.first_day = make_member(county.hill, "首日丁")
-    services.change_roll_state(county.admin, h.left, RollState.TRANSFERRED_OUT, D(2025, 3, 20), "转往外县")
+    letter_out(county.admin, h.left, D(2025, 3, 20))
     on_day(D(2025, 4, 1))
     services.move_member(county.admin, h.first_day, county.east, "工作调动")
     on_day(D(2025, 5, 15))
@@ -141,7 +141,7 @@ def test_a_failed_change_writes_no_placement(county):
 def test_returning_onto_the_roll_opens_a_placement_where_it_may(county, on_day):
     on_day(D(2025, 1, 10))
     m = make_member(county.west, "回来庚")
-    services.change_roll_state(county.admin, m, RollState.TRANSFERRED_OUT, D(2025, 2, 1), "转往外县")
+    legacy_transferred_out(m, D(2025, 2, 1))
     Member.objects.filter(organization=county.west).exclude(pk=m.pk).update(organization=county.east)
     org_services.dissolve_organization(county.admin, county.west, D(2025, 3, 1), "村合并")
     with pytest.raises(ValidationError) as refused:
@@ -169,7 +169,7 @@ def test_no_member_goes_into_a_dissolved_group(county):
     with pytest.raises(ValidationError) as refused:
         services.update_member(county.secretary, m)
     assert "“东街村第二党小组”已撤销" in str(refused.value)
-    services.change_roll_state(county.admin, county.east2, RollState.TRANSFERRED_OUT, D.today(), "转出")
+    legacy_transferred_out(county.east2, D.today())
     with pytest.raises(ValidationError) as refused:
         services.change_roll_state(county.admin, county.east2, RollState.ON_ROLL, D.today(), "转回",
                                    branch=county.east, party_group=empty)

@@ -1,10 +1,8 @@
-import datetime
 
 import pytest
 from django.urls import reverse
 
-from conftest import bulk_members
-from members import services
+from conftest import bulk_members, letter_out
 from members.choices import Category
 from members.models import Member
 
@@ -87,7 +85,7 @@ def test_empty_state_says_what_to_do(admin_client):
 
 
 def test_deceased_and_transferred_are_off_the_default_roster(admin_client, county):
-    services.change_roll_state(county.admin, county.hill1, "transferred_out", datetime.date.today(), "转出")
+    letter_out(county.admin, county.hill1)
     url = reverse("members:roster")
     assert "王山一" not in _names(admin_client.get(url))
     assert _names(admin_client.get(url, {"state": "transferred_out"})) == ["王山一"]

@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from conftest import letter_out
 from core.models import AuditEntry
-from members import services
+from members import services, transfers
 from members.choices import Category, RollState
 from members.models import Member
 
@@ -73,17 +74,16 @@ def test_id_unique_among_members_on_roll(county):
         services.create_member(county.admin, twin)
     assert "已登记为在册党员" in str(exc.value)
     # Once the first record leaves the roll, the same person may be registered again (re-admitted).
-    services.change_roll_state(county.admin, county.east1, RollState.TRANSFERRED_OUT, datetime.date.today(),
-                               "转出至外县")
+    letter = letter_out(county.admin, county.east1)
     services.create_member(county.admin, twin)
     assert Member.objects.filter(id_number=twin.id_number).count() == 2
     # ... and then the old one cannot come back on the roll beside it.
-    with pytest.raises(ValidationError):
-        services.change_roll_state(county.admin, county.east1, RollState.ON_ROLL, datetime.date.today(), "转回")
+    with pytest.raises(ValidationError, match="已登记为在册党员"):
+        transfers.cancel_letter(county.admin, letter, "转回")
 
 
 @pytest.mark.parametrize("start, target, allowed", [
-    (RollState.ON_ROLL, RollState.TRANSFERRED_OUT, True),
+    (RollState.ON_ROLL, RollState.TRANSFERRED_OUT, False),  # only through a letter (members/transfers.py)
     (RollState.ON_ROLL, RollState.REMOVED, False),  # 出党 is a decision the level above approves
     (RollState.ON_ROLL, RollState.DECEASED, True),
     (RollState.ON_ROLL, RollState.ON_ROLL, False),

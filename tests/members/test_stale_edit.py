@@ -97,7 +97,7 @@ def test_move_and_state_forms_refuse_a_stale_version(client, county):
                            {"branch": county.west.pk, "reason": "随工作调动", **stale})
     assert concurrency.STALE_HEAD in response.content.decode() and "手机号码改为“13600000000”" in response.content.decode()
     response = client.post(reverse("members:state", args=[member.pk]),
-                           {"roll_state": "transferred_out", "on_date": "2026-01-01", "reason": "转出", **stale})
+                           {"roll_state": "deceased", "on_date": "2026-01-01", "reason": "病故", **stale})
     assert concurrency.STALE_HEAD in response.content.decode()
     member.refresh_from_db()
     assert member.organization == county.east and member.on_roll

@@ -213,8 +213,10 @@ def _letter(user, member, kind, status, issued_on, **fields):
 LETTER_FIELDS = ["status", "receipt_on", "receipt_unit", "cancelled_on", "cancel_reason"]
 
 
-def _letter_snapshot(letter):
-    return audit.snapshot(letter, LETTER_FIELDS)
+def _letter_snapshot(letter, *, filled=False):
+    """The letter's workflow fields as audited (`filled`: only those with a value, for a new letter)."""
+    values = audit.snapshot(letter, LETTER_FIELDS)
+    return {k: v for k, v in values.items() if v} if filled else values
 
 
 def _lock_letter(letter):
@@ -245,7 +247,7 @@ def issue_letter(user, member, *, addressee, destination, issued_on=None, dues_p
     why = f"开具组织关系介绍信第{letter.number}号，转往{destination}"
     audit.record(user, member, audit.Action.STATE, before=before, after=audit.snapshot(member, fields),
                  reason=why)
-    audit.record(user, letter, ISSUE, after=_letter_snapshot(letter), reason=reason or why)
+    audit.record(user, letter, ISSUE, after=_letter_snapshot(letter, filled=True), reason=reason or why)
     placements.close_placement(member, issued_on, PlacementReason.TRANSFER_OUT)
     return letter
 
@@ -301,7 +303,7 @@ def start_internal(user, member, branch, *, reason, issued_on=None, dues_paid_to
     letter = _letter(user, member, LetterKind.INTERNAL, LetterStatus.PENDING, issued_on, to_org=branch,
                      addressee=(committee or branch).name, destination=branch.name, dues_paid_to=dues_paid_to,
                      reason=reason)
-    audit.record(user, letter, START, after=_letter_snapshot(letter), reason=reason)
+    audit.record(user, letter, START, after=_letter_snapshot(letter, filled=True), reason=reason)
     audit.record(user, member, START, reason=f"介绍信第{letter.number}号：转往{branch.name}，待接收方确认。{reason}")
     return letter
 

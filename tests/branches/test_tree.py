@@ -174,5 +174,5 @@ def test_tree_and_detail_query_counts_are_constant(client, county, extra, django
     with django_assert_max_num_queries(12):
         assert client.get(reverse("branches:detail", args=[county.town.pk])).status_code == 200
     # + the pending decisions (core/decisions.py), + 待办事项 (one count), + transfers (one)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("dashboard")).status_code == 200

@@ -1,4 +1,5 @@
-"""The demo county's history of star ratings and what followed (demo/steps.py, after "星级评定"):
+"""The demo county's history of star ratings and what followed (demo/steps.py, after "星级评定",
+whose confirmations already opened the last quarter's rectifications through ratings/services.py):
 the four quarters of last year confirmed in every branch (so 年终定星 has a year to show), the
 rectifications they and the confirmed quarters since decide (replayed in order through
 followup.on_confirmed, which is idempotent), and two rectifications worked on by their branch: one
@@ -104,14 +105,13 @@ def _worked_on(ctx, users):
                               "按时参加党小组学习，向党小组书面汇报了思想和工作情况。", today=ctx.today)
 
 
-@steps.step(62, "星级评定后续")
+@steps.step(66, "星级评定后续")
 def ratings_followup(ctx):
     users = ctx.users
     county_user = users.get("county") or users.get("admin")
     if county_user is None:
         return
-    if not RatingEntry.objects.filter(sheet__quarter__year=ctx.today.year - 1).exists():
-        _last_year(ctx, county_user)
+    _last_year(ctx, county_user)  # what is missing of last year (in January the last quarter is its 4th)
     _replay(county_user)
     if not Rectification.objects.exclude(measures="").exists():
         _worked_on(ctx, users)

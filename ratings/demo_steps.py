@@ -43,7 +43,8 @@ def _rate(ctx, sheet, user, *, meeting_on, submit_on):
             setattr(e, f, True)
         roll = ctx.rng.random()
         if roll < 0.18:
-            missing = ctx.rng.sample(STAR_FIELDS, 1 if roll > 0.04 else 2)  # the unqualified: demo_followup.py
+            # one or two stars withheld (合格); one in fifty three (不合格: confirming opens 限期整改)
+            missing = ctx.rng.sample(STAR_FIELDS, 1 if roll > 0.04 else 2 if roll > 0.02 else 3)
             for f in missing:
                 setattr(e, f, False)
             e.basis = "；".join(BASES[f] for f in missing)

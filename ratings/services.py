@@ -26,7 +26,7 @@ from core.scoping import covers
 from members.models import Member, Placement, PlacementReason
 from members.placements import left_during, members_during
 
-from . import criteria
+from . import criteria, followup
 from .choices import STAR_FIELDS, SheetState, Star
 from .grades import Grade, publicity_days
 from .models import TEXT_MAX, RatingEntry, RatingQuarter, RatingSheet
@@ -373,6 +373,7 @@ def confirm(user, sheet, today=None):
         locked.save()
         audit.record(user, locked, CONFIRM, reason="代党支部书记确认" if on_behalf(user, locked) else "")
         _freeze(user, locked)
+        followup.on_confirmed(user, locked, today)  # rectifications opened and closed by the result
     sheet.state = locked.state
     return locked
 
@@ -397,6 +398,7 @@ def correct(user, sheet, changed, reason, *, entries):
         locked.save(update_fields=["updated_at"])
         audit.record(user, locked, CORRECT, reason=reason, changes=_summary(changed))
         _freeze(user, locked, reason=reason)
+        followup.on_confirmed(user, locked)  # a result corrected to 合格 closes its rectification
     return locked
 
 

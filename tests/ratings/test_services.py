@@ -163,3 +163,23 @@ def test_members_who_joined_during_the_quarter_are_listed(county, quarter):
     today = datetime.date.today()
     if today > s.quarter.span[0]:
         assert names["赵新来"].period_note == f"{today.month}月{today.day}日登记"
+
+
+@pytest.mark.django_db
+def test_confirming_opens_a_rectification_and_a_correction_closes_it(county, sheet):
+    """The confirmation (not a demo step) hands 不合格 results to the follow-up (ratings/followup.py)."""
+    from ratings.models import Rectification, RectificationState
+
+    entries = services.grid_entries(sheet)
+    weak = entries[0]
+    submit(county.secretary, sheet, withheld={0: ["study", "service", "dedication"]}, today=D(2026, 10, 1))
+    assert not Rectification.objects.exists()  # publicity decides nothing yet
+    services.confirm(county.secretary, sheet, today=D(2026, 10, 9))
+    (rect,) = Rectification.objects.all()
+    assert (rect.member_id, rect.state) == (weak.member_id, RectificationState.OPEN)
+    entries = services.grid_entries(sheet)
+    changed = services.read_rows(grid_post(entries, withheld={entries[0]: ["study"]}), entries,
+                                 services.sets_of(sheet, entries))
+    services.correct(county.secretary, sheet, changed, "经党委复核更正为合格", entries=entries)
+    rect.refresh_from_db()
+    assert rect.state == RectificationState.CLOSED

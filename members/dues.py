@@ -227,24 +227,25 @@ class Summary:
 
     @property
     def owed_until(self):
-        """The last month owed by now: last month, or the month before leaving the roll / 停止党籍."""
-        last = add_months(current_month(self.today), -1)
-        m = self.member
-        ended = m.roll_state_on if not m.on_roll else (
-            m.membership_status_on if m.membership_status == MembershipStatus.SUSPENDED else None)
-        if not m.on_roll and ended is None:
-            return self.paid_up_to or add_months(self.first_month, -1) if self.first_month else None
-        if ended is not None:
-            last = min(last, add_months(month_start(ended), -1))
+        """The last month owed by now: last month; for a member who left the roll or whose 党籍 is
+        suspended, the month before that date (left without a date: nothing beyond what was paid)."""
+        m, last = self.member, add_months(current_month(self.today), -1)
+        if not m.on_roll:
+            if m.roll_state_on is None:
+                return self.paid_up_to
+            return min(last, add_months(month_start(m.roll_state_on), -1))
+        if m.membership_status == MembershipStatus.SUSPENDED and m.membership_status_on is not None:
+            return min(last, add_months(month_start(m.membership_status_on), -1))
         return last
 
     @property
     def arrears(self):
         """[(month, amount owed)] of the months owed and unpaid."""
-        if not self.standards:
+        until = self.owed_until
+        if not self.standards or until is None:
             return []
         return [(mo, standard_for(self.standards, mo).amount)
-                for mo in months_between(self.first_month, self.owed_until) if mo not in self.paid]
+                for mo in months_between(self.first_month, until) if mo not in self.paid]
 
     @property
     def arrears_amount(self):

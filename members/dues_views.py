@@ -3,6 +3,7 @@ the standard form and the correction of a payment. Each view reads the request, 
 service of members/dues.py, renders."""
 
 import datetime
+from collections import Counter
 
 from django import forms
 from django.contrib import messages
@@ -192,6 +193,37 @@ class GridRow:
         return str(self.member.pk)
 
 
+def _read_grid(request, rows, problems):
+    """The ticked members and their amounts as typed: ({member id: Decimal, or None for the
+    standard}, whether anything was wrong). A wrong amount goes on its row; the rows keep what was
+    typed. Ids of members not on the page are kept: the service refuses them (tampered posts)."""
+    amounts, bad = {}, False
+    shown = {r.key: r for r in rows}
+    for key in request.POST:
+        if not key.startswith("pay_"):
+            continue
+        pk = key[4:]
+        if not pk.isdigit() or len(pk) > 18:
+            problems.append("提交的数据无效，请刷新页面后重新填写。")
+            return amounts, True
+        text = request.POST.get(f"amount_{pk}", "")
+        row = shown.get(pk)
+        try:
+            amounts[int(pk)] = dues.parse_amount(text)
+        except ValidationError as exc:
+            bad = True
+            if row is not None:
+                row.error = exc.messages[0]
+            else:
+                problems.append(exc.messages[0])
+        if row is not None:
+            row.checked, row.amount = True, text[:20]
+    for r in rows:  # the values typed stay on the page after an error
+        if not r.checked:
+            r.amount = request.POST.get(f"amount_{r.key}", r.amount)[:20]
+    return amounts, bad
+
+
 def grid(request, org_pk):
     """登记党费: one month of the whole branch at once. Saved in one transaction or not at all."""
     org = _branch(request, org_pk)
@@ -212,36 +244,13 @@ def grid(request, org_pk):
     rows = [GridRow(by_id[m.pk], month) for m in members]
     # What is left to enter first, then those without a standard, then those already paid.
     rows.sort(key=lambda r: 2 if r.payment else 0 if r.standard else 1)
-    names = [r.member.name for r in rows]
+    names = Counter(r.member.name for r in rows)
     for r in rows:  # two members of the same name are told apart by the year of birth
-        r.twin = names.count(r.member.name) > 1
+        r.twin = names[r.member.name] > 1
     form = GridForm(request.POST or None, initial={"paid_on": datetime.date.today()})
     if request.method == "POST":
-        amounts, bad = {}, refused
-        shown = {r.key: r for r in rows}
-        for key in request.POST:
-            if not key.startswith("pay_"):
-                continue
-            pk = key[4:]
-            if not pk.isdigit() or len(pk) > 18:
-                problems.append("提交的数据无效，请刷新页面后重新填写。")
-                bad = True
-                break
-            text = request.POST.get(f"amount_{pk}", "")
-            row = shown.get(pk)
-            try:
-                amounts[int(pk)] = dues.parse_amount(text)
-            except ValidationError as exc:
-                bad = True
-                if row is not None:
-                    row.error = exc.messages[0]
-                else:
-                    problems.append(exc.messages[0])
-            if row is not None:
-                row.checked, row.amount = True, text[:20]
-        for r in rows:  # the values typed stay on the page after an error
-            if not r.checked:
-                r.amount = request.POST.get(f"amount_{r.key}", r.amount)[:20]
+        amounts, bad = _read_grid(request, rows, problems)
+        bad = bad or refused
         if form.is_valid() and not bad:
             try:
                 made = dues.save_month(request.user, org, month, form.cleaned_data["paid_on"], amounts)
@@ -251,7 +260,7 @@ def grid(request, org_pk):
                 total = sum(p.amount for p in made)
                 messages.success(request, f"已登记{dues.month_label(month)}党费：{len(made)}人，合计{dues.yuan(total)}元。")
                 return redirect(f"{reverse('members:dues_grid', args=[org.pk])}?month={month:%Y-%m}")
-        if bad and not refused:
+        if any(r.error for r in rows):
             problems.insert(0, "有金额填写不正确，请按提示修改，尚未保存。")
     return render(request, "members/dues/grid.html", {
         "org": org, "month": month, "month_value": f"{month:%Y-%m}", "rows": rows, "form": form,

@@ -273,3 +273,52 @@ def test_correction_and_deletion_recompute_the_clock_and_paid_up_to(county):
     assert m.last_contact_on == datetime.date(2025, 11, 5)  # the clock goes back to November
     assert DuesAccount.objects.get(member=m).paid_up_to == datetime.date(2025, 11, 1)
     assert AuditEntry.objects.filter(action=dues.DELETE).count() == 1
+
+
+def test_suspended_or_dateless_leavers_owe_nothing_after(county):
+    m = county.east1
+    _standard(None, m)  # from 2025-11
+    Member.objects.filter(pk=m.pk).update(membership_status="suspended", membership_status_on=datetime.date(2026, 1, 3))
+    m.refresh_from_db()
+    assert [mo for mo, _ in dues.summary(m, datetime.date(2026, 6, 1)).arrears] == [
+        datetime.date(2025, 11, 1), datetime.date(2025, 12, 1)]
+    Member.objects.filter(pk=m.pk).update(roll_state=RollState.TRANSFERRED_OUT, roll_state_on=None)
+    m.refresh_from_db()
+    assert dues.summary(m, datetime.date(2026, 6, 1)).arrears == []
+
+
+def test_a_failure_after_the_payments_are_written_leaves_nothing(county, monkeypatch):
+    for m in (county.east1, county.east2):
+        _standard(None, m)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit unavailable")
+
+    monkeypatch.setattr(dues.audit, "record_many", broken)
+    with pytest.raises(RuntimeError):
+        _grid(county.secretary, county.east, datetime.date(2026, 1, 1), {county.east1.pk: None, county.east2.pk: None})
+    assert not DuesPayment.objects.exists()
+    assert DuesAccount.objects.get(member=county.east1).paid_up_to is None
+    county.east1.refresh_from_db()
+    assert county.east1.last_contact_on is None
+
+
+def test_a_payment_recorded_meanwhile_refuses_the_grid(county, monkeypatch):
+    """Two secretaries save the same month at once: the second grid's insert hits the unique
+    constraint and is refused whole, in Chinese."""
+    for m in (county.east1, county.east2):
+        _standard(None, m)
+    jan = datetime.date(2026, 1, 1)
+    real_filter = DuesPayment.objects.filter
+
+    def blind_filter(*args, **kwargs):  # the check for earlier payments sees none
+        if kwargs.get("month") == jan:
+            return DuesPayment.objects.none()
+        return real_filter(*args, **kwargs)
+
+    _grid(county.secretary, county.east, jan, {county.east2.pk: None})
+    monkeypatch.setattr(DuesPayment.objects, "filter", blind_filter)
+    with pytest.raises(ValidationError, match="刚被他人登记，未保存任何记录"):
+        _grid(county.secretary, county.east, jan, {county.east1.pk: None, county.east2.pk: None})
+    monkeypatch.undo()
+    assert list(DuesPayment.objects.values_list("member__name", flat=True)) == ["张东二"]

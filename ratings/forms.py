@@ -2,6 +2,8 @@ import datetime
 
 from django import forms
 
+from core.forms import CleanInputMixin
+
 
 def _default_quarter():
     """The quarter just ended: ratings are made after a quarter closes."""
@@ -10,7 +12,7 @@ def _default_quarter():
     return (today.year - 1, 4) if q == 1 else (today.year, q - 1)
 
 
-class OpenQuarterForm(forms.Form):
+class OpenQuarterForm(CleanInputMixin, forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100,
                               error_messages={"required": "请填写年度。", "invalid": "年度应为数字。",
                                               "min_value": "请填写正确的年度。", "max_value": "请填写正确的年度。"})

@@ -19,28 +19,34 @@ def conditional_escape(value):
     return value.__html__() if hasattr(value, "__html__") else escape(str(value))
 
 
-@register.simple_tag
-def roster_body(rows):
-    """<tr> per member: one <td class="c-KEY" data-label="HEADER"> per column, the name links to the record."""
+def table_rows(rows, detail_url_name):
+    """<tr> per object of `rows` [(obj, [(column, value), ...])]: one <td class="c-KEY"
+    data-label="HEADER"> per column; the name cell links to `detail_url_name` for the object."""
     if not rows:
         return ""
     marker = 999999999
-    detail = reverse("members:detail", args=[marker])
+    detail = reverse(detail_url_name, args=[marker])
     head, tail = (conditional_escape(part) for part in detail.split(str(marker)))
     labels = {}
     out = []
-    for member, cells in rows:
+    for obj, cells in rows:
         out.append("\n  <tr>\n    ")
         for col, value in cells:
             if col.key not in labels:
                 labels[col.key] = f'<td class="c-{conditional_escape(col.key)}" data-label="{conditional_escape(col.header)}">'
             out.append(labels[col.key])
             if col.key == "name":
-                out.append(f'<a href="{head}{member.pk}{tail}">{conditional_escape(value)}</a></td>')
+                out.append(f'<a href="{head}{obj.pk}{tail}">{conditional_escape(value)}</a></td>')
             else:
                 out.append(f"{conditional_escape(value)}</td>")
         out.append("\n  </tr>")
     return mark_safe("".join(out) + "\n  ")
+
+
+@register.simple_tag
+def roster_body(rows):
+    """The roster's rows; the name links to the member."""
+    return table_rows(rows, "members:detail")
 
 
 @register.simple_tag(takes_context=True)

@@ -14,7 +14,10 @@ What such a role is shown, column by column, and why it cannot add up to a numbe
   even with the county code guessed, and nothing on the site to test a candidate against:
 - Search: for these roles a number in the search box matches the phone number only (shown in full
   anyway), never the ID; a query that can only be an ID (more than 11 digits, or with an X) is
-  refused with a message, so there is no exact, prefix or substring test of a guessed ID.
+  refused with a message, so there is no exact, prefix or substring test of a guessed ID. The
+  phone is searchable by every role by the same rule the other way round: every role sees it in
+  full (roster, member page, files), so a search by it tells nothing the page does not show. Letters
+  search the name's pinyin keys only (search_q), never a number.
 - Sort keys: the ID column has none, and `sort=` takes only whitelisted keys (no id_number), so the
   order of rows says nothing about the digits. Sorting by birth date orders by a shown column.
 - Filters: none reads the ID; the audit log's search reads names only.
@@ -25,12 +28,14 @@ first and last four digits (idcard.screen_mask), only against onlookers: they ma
 """
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from django import forms
 from django.db.models import Q
 
-from branches.choices import OrgCategory
+from branches import services as org_services
+from branches.choices import OrgCategory, OrgKind
 from branches.forms import TreeChoiceIterator
 from branches.models import Organization
 from core.documents import Column, Register, labels, pick_columns
@@ -109,19 +114,25 @@ COLUMNS = [
 # What every page and file of the roster reads besides the columns: whether there is a party group,
 # and the branch's path (whose grant covers the member, for the ID mask in files).
 ROW_FIELDS = ("party_group_id", "organization__path")
+# What the phone's compact list shows whatever the columns (members/templatetags/roster_tags.py).
+COMPACT_FIELDS = ("name", "category", "phone", "organization__name")
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
 SORTS = {c.key: c.sort for c in COLUMNS if c.sort}
 DEFAULT_SORT = "branch"
 PAGE_SIZE = 50
 
 NUMBER_QUERY = re.compile(r"[0-9]+X?")  # a search for an ID number or a phone number
+SPELLED = re.compile(r"[a-z]+")  # a search by pinyin
+SPELLING_MARKS = re.compile(r"[\s'’]+")
 PHONE_DIGITS = 11
 YES_NO = [("", "全部"), ("yes", "是"), ("no", "否")]
 
 
 class RosterFilterForm(CleanInputMixin, forms.Form):
     q = forms.CharField(label="搜索", required=False, max_length=SEARCH_MAX,
-                        widget=forms.TextInput(attrs={"placeholder": "姓名、身份证号或手机号"}))
+                        widget=forms.TextInput(attrs={"placeholder": "姓名、拼音首字母、身份证号或手机号",
+                                                                 "type": "search", "autocomplete": "off",
+                                                                 "enterkeyhint": "search"}))
     org = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.none(), required=False,
                                  empty_label="全部（含下级）",
                                  error_messages={"invalid_choice": "所选党组织不存在或不在您的管理范围内。"})
@@ -143,7 +154,7 @@ class RosterFilterForm(CleanInputMixin, forms.Form):
         self.fields["org"].queryset = Organization.objects.visible_to(user).active()
         self.user = user
         if not user.can_see_full_ids:
-            self.fields["q"].widget.attrs["placeholder"] = "姓名或手机号"
+            self.fields["q"].widget.attrs["placeholder"] = "姓名、拼音首字母或手机号"
 
     def clean_q(self):
         """A number can be an ID only for roles that see full IDs (see the module's docstring)."""
@@ -161,6 +172,37 @@ class RosterFilterForm(CleanInputMixin, forms.Form):
         if sort.lstrip("-") not in SORTS:
             return DEFAULT_SORT
         return sort
+
+
+def spelled(q):
+    """A query typed as pinyin, in the stored keys' form (a-z only), or None: full-width letters
+    and capitals fold (ＺＨＭ, Zhm), spaces and apostrophes go (zhang hong mei, xi'an), ü is v."""
+    text = unicodedata.normalize("NFKC", q).lower().replace("ü", "v")
+    text = SPELLING_MARKS.sub("", text)
+    return text if SPELLED.fullmatch(text) else None
+
+
+def after_prefix(text):
+    """The first a-z string after every string that starts with `text` ("zhm" → "zhn", "az" → "b";
+    None after "zz…"). Both bounds a-z: every collation orders such strings alike."""
+    text = text.rstrip("z")
+    return text[:-1] + chr(ord(text[-1]) + 1) if text else None
+
+
+def prefix_q(field, text):
+    q = Q(**{f"{field}__gte": text})
+    upper = after_prefix(text)
+    return q & Q(**{f"{field}__lt": upper}) if upper else q
+
+
+def search_q(q):
+    """A query that is not a number: pinyin initials (zhm) or pinyin (zhanghongmei, zhang hong
+    mei) match a prefix of the name's keys (Member.name_keys; two index ranges), anything else a
+    part of the name."""
+    text = spelled(q)
+    if text:
+        return prefix_q("name_initials", text) | prefix_q("name_spelled", text)
+    return Q(name__contains=q)
 
 
 def ordering(sort):
@@ -193,7 +235,7 @@ def filter_members(user, data):
         elif NUMBER_QUERY.fullmatch(number):
             qs = qs.filter(Q(id_number__contains=number) | Q(phone__contains=number))
         else:
-            qs = qs.filter(name__contains=q)
+            qs = qs.filter(search_q(q))
     if cd.get("org"):
         if cd["org"].is_group:  # a party group's members are in its branch, not under it
             qs = qs.filter(party_group=cd["org"])
@@ -214,6 +256,18 @@ def filter_members(user, data):
         # one page (0.05 ms), instead of sorting every member of the county (80 ms on 30,000).
         qs = qs.filter(organization__path__gte="")
     return qs.order_by(*ordering(sort)), form
+
+
+def org_tree(user):
+    """The organizations `user` sees (active, without party groups: a branch is a leaf), nested
+    as branches.services.tree nests them, each with its members on the roll counted over its
+    subtree: two queries (the organizations, one grouped count), whatever the tree's size.
+    [] when there is nothing to choose (one branch): the roster is already that branch's."""
+    orgs = Organization.objects.visible_to(user).active().exclude(kind=OrgKind.GROUP)
+    roots, _ = org_services.tree(orgs.only("pk", "name", "path", "parent_id", "kind", "is_dissolved"))
+    if len(roots) == 1 and not roots[0]["children"]:
+        return []
+    return roots
 
 
 def roster_columns(user, keys):

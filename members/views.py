@@ -20,7 +20,16 @@ from .forms import (
     visible_branches,
 )
 from .models import Member
-from .roster import COLUMNS, PAGE_SIZE, ROW_FIELDS, SORTS, filter_members, roster_columns
+from .roster import (
+    COLUMNS,
+    COMPACT_FIELDS,
+    PAGE_SIZE,
+    ROW_FIELDS,
+    SORTS,
+    filter_members,
+    org_tree,
+    roster_columns,
+)
 
 
 def _visible(request):
@@ -30,8 +39,9 @@ def _visible(request):
 def roster(request):
     qs, form = filter_members(request.user, request.GET)
     columns = roster_columns(request.user, request.GET.getlist("columns"))
-    page = page_of(request, load_rows(qs, columns, *ROW_FIELDS), PAGE_SIZE)
-    sort = form.cleaned_data.get("sort", "") if form.is_bound and form.is_valid() else ""
+    page = page_of(request, load_rows(qs, columns, *ROW_FIELDS, *COMPACT_FIELDS), PAGE_SIZE)
+    valid = form.is_bound and form.is_valid()
+    tree = org_tree(request.user)
     return render(request, "members/roster.html", {
         "form": form,
         "page": page,
@@ -40,9 +50,12 @@ def roster(request):
         "all_columns": COLUMNS,
         "chosen": {c.key for c in columns},
         "sortable": set(SORTS),
-        "sort": sort,
-        "filtered": any(request.GET.get(name) for name in form.fields if name != "sort"),
+        "sort": form.cleaned_data.get("sort", "") if valid else "",
+        # the search box is always shown: only the other filters are behind 筛选条件 on a phone
+        "filtered": any(request.GET.get(name) for name in form.fields if name not in ("sort", "q")),
         "can_edit": permissions.can_edit_members(request.user),
+        "tree": tree,
+        "selected_org": form.cleaned_data.get("org") if valid else None,
     })
 
 

@@ -15,6 +15,7 @@ from .member import (  # noqa: F401
     PlacementQuerySet,
     PlacementReason,
     add_years,
+    name_keys,
     pinyin_key,
 )
 from .mobile import MobilePeriod, MobileReport  # noqa: F401, E402

@@ -1,4 +1,5 @@
 import datetime
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -33,6 +34,22 @@ def pinyin_key(name):
     return " ".join(lazy_pinyin(name or ""))[:200]
 
 
+NOT_LETTER = re.compile(r"[^a-z]")
+
+
+@functools.lru_cache(maxsize=8192)  # the demo's 30,000 members share a few thousand names
+def name_keys(name):
+    """(name_pinyin, name_initials, name_spelled) of a name: the sort key "zhang hong mei", the
+    initials "zhm" and the pinyin run together "zhanghongmei", the last two in a-z only (the
+    roster's search matches a prefix of either, members/roster.py)."""
+    key = pinyin_key(name)
+    syllables = [NOT_LETTER.sub("", s.lower()) for s in key.split()]
+    return key, "".join(s[0] for s in syllables if s)[:50], "".join(syllables)[:200]
+
+
+NAME_KEYS = ("name_pinyin", "name_initials", "name_spelled")
+
+
 def add_years(d, years):
     try:
         return d.replace(year=d.year + years)
@@ -53,12 +70,23 @@ class MemberQuerySet(ScopedQuerySet):
     def on_roll(self):
         return self.filter(roll_state=RollState.ON_ROLL)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """The name's search keys are kept here for every bulk path (import, demo, bench county,
+        tests), as save() keeps them for one member."""
+        objs = list(objs)
+        for obj in objs:
+            obj.set_name_keys()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Member(models.Model):
     """One party member's record. Never deleted: leaving the roll is a change of roll state."""
 
     name = models.CharField("姓名", max_length=50)
     name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
+    # The roster's search by pinyin: 张红梅 is found by "zhm" and by "zhanghongmei" (name_keys).
+    name_initials = models.CharField(max_length=50, editable=False, default="")
+    name_spelled = models.CharField(max_length=200, editable=False, default="")
     gender = models.CharField("性别", max_length=2, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=10, choices=Ethnicity.choices, default="汉族")
     birth_date = models.DateField("出生日期")
@@ -127,6 +155,10 @@ class Member(models.Model):
             # The roster's count by 人员类别 reads this index alone (3 ms on 30,000, not 70 ms).
             models.Index(fields=["roll_state", "category"], name="member_roll_category"),
             models.Index(fields=["id_number"], name="member_id_number"),
+            # Searched by prefix as a range (>= "zhm" and < "zhn"), which both databases walk on a
+            # plain index (SQLite's LIKE is case-insensitive and cannot; members/roster.py).
+            models.Index(fields=["name_initials"], name="member_initials"),
+            models.Index(fields=["name_spelled"], name="member_spelled"),
             models.Index(fields=["phone"], name="member_phone"),
             # the few flagged as mobile (the ledger's "flagged without an out-flow record" count)
             models.Index(fields=["is_mobile", "roll_state"], name="member_mobile"),
@@ -152,12 +184,15 @@ class Member(models.Model):
         self.id_number = idcard.normalize(self.id_number)
         self.phone = normalize_phone(self.phone)
 
+    def set_name_keys(self):
+        self.name = (self.name or "").strip()
+        self.name_pinyin, self.name_initials, self.name_spelled = name_keys(self.name)
+
     def save(self, *args, **kwargs):
         self.normalize()
-        self.name = (self.name or "").strip()
-        self.name_pinyin = pinyin_key(self.name)
+        self.set_name_keys()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "name_pinyin", "updated_at"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *NAME_KEYS, "updated_at"}
         concurrency.bump_on_save(self, kwargs)
         super().save(*args, **kwargs)
         concurrency.after_save(self)

@@ -81,3 +81,71 @@ def column_choices(all_columns, chosen):
         f" {escape(c.header)}</label>"
         for c in all_columns if not c.always
     ))
+
+
+def _phone_shown(phone):
+    """138 0000 0000: a mobile number read in groups, as people say it."""
+    return f"{phone[:3]} {phone[3:7]} {phone[7:]}" if len(phone) == 11 and phone.isdigit() else phone
+
+
+@register.simple_tag
+def roster_compact(rows, show_org):
+    """The roster on a phone: one row per member — name, 人员类别, the phone as a tel: link, and the
+    branch on a second line when the list spans branches. The whole row opens the member (the name's
+    link covers the row, members/static css/roster.css); the phone link sits above it and dials."""
+    from members.roster import CATEGORY
+
+    if not rows:
+        return ""
+    marker = 999999999
+    head, tail = (escape(part) for part in reverse("members:detail", args=[marker]).split(str(marker)))
+    out = ['<ul class="roster-compact" aria-label="党员列表">']
+    for row in rows:
+        phone = row.phone or ""
+        out.append(
+            f'<li><a class="rc-name" href="{head}{row.pk}{tail}">{escape(row.name)}</a>'
+            f'<span class="rc-cat">{escape(CATEGORY(row.category))}</span>'
+            + (f'<a class="rc-tel" href="tel:{escape(phone)}" aria-label="拨打{escape(row.name)}的电话 {escape(phone)}">'
+               f'{escape(_phone_shown(phone))}</a>' if phone else '<span class="rc-tel rc-none">无手机号码</span>')
+            + (f'<span class="rc-org">{escape(row.organization.name)}</span>' if show_org else "")
+            + "</li>"
+        )
+    out.append("</ul>")
+    return mark_safe("\n".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def roster_tree(context, roots, selected):
+    """The desk's organization tree: each name a link that filters the roster to its subtree (the
+    page's other filters kept, page 1), with its members on the roll; the selected one marked and
+    the branches leading to it open. Written here: 400 branches through template includes took
+    longer than the whole page should."""
+    query = context["request"].GET.copy()
+    for key in ("org", "page"):
+        query.pop(key, None)
+    base = "?" + (query.urlencode() + "&" if query else "")
+    selected_path = selected.path if selected is not None else None
+    out = []
+
+    def node(n, depth):
+        org = n["org"]
+        count = n["counts"].get("党员", 0)
+        current = ' aria-current="true"' if selected is not None and org.pk == selected.pk else ""
+        label = (f'<a class="tree-link" href="{escape(base)}org={org.pk}"{current}>{escape(org.name)}</a>'
+                 f'<span class="tree-count" title="在册党员">{count}</span>')
+        if not n["children"]:
+            out.append(f'<li><div class="tree-node"><span class="leaf" aria-hidden="true"></span>{label}</div></li>')
+            return
+        is_open = depth == 0 or (selected_path is not None and selected_path.startswith(org.path))
+        out.append(f'<li><details{" open" if is_open else ""}><summary class="tree-node">{label}</summary><ul>')
+        for child in n["children"]:
+            node(child, depth + 1)
+        out.append("</ul></details></li>")
+
+    everything = ' aria-current="true"' if selected is None else ""
+    out.append(f'<a class="tree-all" href="{escape(base.rstrip("&?") or "?")}"{everything}>全部（含下级）</a>')
+    out.append('<ul class="roster-tree">')
+    for root in roots:
+        node(root, 0)
+    out.append("</ul>")
+    return mark_safe("".join(out))

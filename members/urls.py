@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.member_create, name="create"),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
+    path("<int:pk>/quick/", views.member_quick, name="quick"),
     path("<int:pk>/move/", views.member_move, name="move"),
     path("<int:pk>/state/", views.member_state, name="state"),
     path("<int:pk>/propose/", decision_views.propose, name="propose"),

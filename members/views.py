@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,8 @@ from .forms import (
     MemberForm,
     MoveAllForm,
     MoveMemberForm,
+    QUICK_FIELDS,
+    QuickEditForm,
     RollStateForm,
     placeable_branches,
     visible_branches,
@@ -130,6 +133,27 @@ def member_edit(request, pk):
         messages.success(request, "修改已保存。")
         return redirect("members:detail", member.pk)
     return render(request, "members/form.html", {"form": form, "member": member, "title": f"编辑：{member.name}"})
+
+
+def member_quick(request, pk):
+    """One common field (members.forms.QUICK_FIELDS, named by ?field=) changed on its own page."""
+    member = get_object_or_404(_visible(request), pk=pk)
+    field = request.GET.get("field", "")
+    if field not in QUICK_FIELDS:
+        raise Http404
+    _require_editor(request, member)
+    if not member.on_roll:
+        raise PermissionDenied
+    old = member.party_group.name if field == "party_group" and member.party_group else getattr(member, field)
+    form = QuickEditForm(request.POST or None, instance=member, user=request.user, field=field)
+    done, _ = form.perform(request, lambda cd: services.update_member(request.user, form.instance, seen=form.seen()))
+    if done:
+        messages.success(request, f"{QUICK_FIELDS[field]}已保存。")
+        return redirect("members:detail", member.pk)
+    return render(request, "members/quick.html", {
+        "form": form, "member": member, "label": QUICK_FIELDS[field], "old": old or "",
+        "title": f"修改{QUICK_FIELDS[field]}：{member.name}",
+    })
 
 
 def member_move(request, pk):

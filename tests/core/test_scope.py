@@ -42,6 +42,7 @@ URL_CASES = {
     "members:create": None,
     "members:detail": "member",
     "members:edit": "member",
+    "members:quick": "member",
     "members:move": "member",
     "members:state": "member",
     "members:move_all": "org",

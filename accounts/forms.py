@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 
-from branches.forms import tree_label
+from branches.forms import tree_label, tree_picker
 from core.forms import CleanInputMixin, ServiceErrorsMixin
 
 from . import permissions
@@ -38,6 +38,7 @@ class GrantFields(CleanInputMixin, forms.Form):
         self.fields["organization"].queryset = permissions.grantable_orgs(granter)
         self.fields["organization"].label_from_instance = tree_label
         self.fields["organization"].empty_label = "请选择"
+        tree_picker(self.fields["organization"])
 
 
 class GrantForm(ServiceErrorsMixin, GrantFields):

@@ -3,6 +3,7 @@ from django import forms
 from core.concurrency import VersionFieldsMixin
 from core.forms import CleanInputMixin, DateInput, ServiceErrorsMixin
 from core.validators import REASON_MAX, validate_past_date
+from core.widgets import OrgTreeSelect
 
 from .choices import OfficerPost, OrgKind
 from .models import Organization
@@ -36,6 +37,17 @@ class TreeChoiceIterator(forms.models.ModelChoiceIterator):
         return len(self._options()) + (self.field.empty_label is not None)
 
 
+def tree_picker(field):
+    """An organization field shown as the searchable tree picker (core.widgets.OrgTreeSelect,
+    static/js/orgpicker.js), its options read as three columns (TreeChoiceIterator). The field's
+    queryset, and so what a post may name, is unchanged."""
+    field.iterator = TreeChoiceIterator
+    widget = OrgTreeSelect(attrs=field.widget.attrs)
+    widget.is_required, widget.choices = field.required, field.choices
+    field.widget = widget
+    return field
+
+
 class OrganizationForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = Organization
@@ -48,6 +60,7 @@ class OrganizationForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
         self.fields["parent"].queryset = parents if parents is not None else Organization.objects.visible_to(user).active()
         self.fields["parent"].label_from_instance = tree_label
         self.fields["parent"].required = True  # only the county committee has none, and it exists
+        tree_picker(self.fields["parent"])
         self.fields["parent"].error_messages["invalid_choice"] = "所选党组织不存在或不在您的管理范围内。"
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
         if not self.instance.pk and OrgKind.BRANCH in kinds:
@@ -74,6 +87,7 @@ class MoveForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
         self.add_version_fields(org)
         self.fields["parent"].queryset = parents.exclude(path__startswith=org.path)
         self.fields["parent"].label_from_instance = tree_label
+        tree_picker(self.fields["parent"])
 
 
 class DissolveForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):

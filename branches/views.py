@@ -8,6 +8,7 @@ from core.middleware import parse_id
 from core.scoping import covers
 
 from . import services
+from .choices import OrgKind
 from .forms import DissolveForm, MoveForm, OfficerFormSet, OrganizationForm
 from .models import Organization
 
@@ -41,7 +42,11 @@ def org_detail(request, pk):
         "sections": services.sections(request, org),
         "history": audit.history(org)[:100],
         "can_edit": permissions.can_edit_org(request.user, org),
-        "can_move_members": covers(request.user.editor_paths, org.path),
+        # 整体转移 needs somewhere to go: a secretary's grant covers its own branch only
+        "can_move_members": covers(request.user.editor_paths, org.path) and org.is_branch
+        and Organization.objects.within(request.user.editor_paths).active().branches()
+        .exclude(kind=OrgKind.TEMP_BRANCH).exclude(pk=org.pk).exists(),
+        "can_print_forms": covers(request.user.editor_paths, org.path),
         "can_restructure": permissions.can_restructure_org(request.user, org),
         "can_add_child": bool(permissions.creatable_kinds(request.user, org)) and not org.is_dissolved,
     })

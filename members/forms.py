@@ -3,10 +3,10 @@ import datetime
 from django import forms
 
 from branches.choices import OrgKind
-from branches.forms import tree_label
+from branches.forms import tree_label, tree_picker
 from branches.models import Organization
 from core.concurrency import VersionFieldsMixin
-from core.forms import DateInput, ServiceErrorsMixin
+from core.forms import ServiceErrorsMixin, TypedDateField, typed_dates
 from core.validators import REASON_MAX, normalize_phone
 
 from . import idcard
@@ -15,8 +15,7 @@ from .models import Member
 from .services import DUPLICATE_ID, REMOVED_BACK, ROLL_TRANSITIONS
 
 FIELDSETS = [
-    ("基本信息", ["name", "gender", "ethnicity", "birth_date", "id_number", "native_place", "education",
-                  "degree"]),
+    ("基本信息", ["name", "id_number", "ethnicity", "native_place", "education", "degree"]),
     ("党籍信息", ["category", "joined_on", "full_member_on", "organization", "party_group",
                   "membership_status", "membership_status_on"]),
     ("工作与联系", ["job_category", "work_unit", "post", "tech_title", "new_social_stratum",
@@ -24,9 +23,14 @@ FIELDSETS = [
     ("流动与失联", ["is_mobile", "is_lost_contact", "lost_contact_reason", "lost_contact_since"]),
     ("其他", ["notes", "reason"]),
 ]
-DATE_FIELDS = ["birth_date", "joined_on", "full_member_on", "lost_contact_since", "membership_status_on"]
+# What a secretary knows when registering someone: asked first; the rest is folded away as 选填.
+ESSENTIAL = ["name", "id_number", "category", "joined_on", "full_member_on", "job_category", "organization", "phone"]
+DATE_FIELDS = ["joined_on", "full_member_on", "lost_contact_since", "membership_status_on"]
+# Read from the ID number (members/idcard.py), shown beside it, never typed.
+DERIVED_FIELDS = ["birth_date", "gender"]
 # Changed only by an approved decision (members/decisions.py): shown, not editable, once registered.
 DECIDED_FIELDS = ["category", "membership_status", "membership_status_on"]
+OPTIONAL = "（选填）"
 
 
 def visible_branches(user):
@@ -55,8 +59,8 @@ class MemberForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
         model = Member
         fields = [f for _, names in FIELDSETS for f in names if f != "reason"]
         widgets = {
-            **{name: DateInput() for name in DATE_FIELDS},
             "notes": forms.Textarea(attrs={"rows": 3}),
+            "category": forms.RadioSelect(attrs={"class": "choice-chips"}),
         }
         error_messages = {
             "organization": {"invalid_choice": "所选党支部不存在或不在您的管理范围内。"},
@@ -69,6 +73,7 @@ class MemberForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
         self.fields["organization"].empty_label = "请选择党支部"
         if user.home_branch is not None:
             self.fields["organization"].initial = user.home_branch  # a secretary's own branch
+        tree_picker(self.fields["organization"])
         self.fields["party_group"].queryset = visible_groups(user)
         if self.instance.pk:
             self.add_version_fields(self.instance)
@@ -78,14 +83,23 @@ class MemberForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
             for name in DECIDED_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "由经上级批准的决定变更（党员页面“提出决定”）。"
-        for name in DATE_FIELDS:
-            self.fields[name].error_messages["invalid"] = "日期格式应为 2026-11-27。"
+        typed_dates(self, DATE_FIELDS)  # 19850312, 1985.3.12, 1985年3月12日 … or picked
+        self.fields["category"].choices = [c for c in self.fields["category"].choices if c[0]]  # no "请选择"
+        self.fields["id_number"].help_text = "出生日期和性别由公民身份号码自动得出，不必填写。"
+        self.fields["full_member_on"].label = "转正日期（正式党员填写）"
+        for name, field in self.fields.items():
+            if not field.required and not field.disabled and name != "full_member_on" and OPTIONAL not in field.label:
+                field.label = f"{field.label.removesuffix('（选填）')}{OPTIONAL}"
         # Kept by the mobile-member records (members/mobile.py): an open out-flow period or none.
         self.fields["is_mobile"].disabled = True
         self.fields["is_mobile"].help_text = "由流动党员登记维护：在党员页面“登记流出”，返回时“登记返回”。"
 
     def clean(self):
         cd = super().clean()
+        number = cd.get("id_number")
+        if number:  # valid (clean_id_number): the birth date and sex it holds
+            self.instance.birth_date = idcard.birth_date(number)
+            self.instance.gender = idcard.gender(number)
         status = cd.get("membership_status")
         if not self.instance.pk and status and status != MembershipStatus.NORMAL and not cd.get("membership_status_on"):
             self.add_error("membership_status_on", "请填写停止党籍或保留组织关系的日期。")
@@ -93,6 +107,23 @@ class MemberForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
 
     def fieldsets(self):
         return [(title, [self[n] for n in names if n in self.fields]) for title, names in FIELDSETS]
+
+    def sections(self):
+        """(legend, fields, folded): a new member's form asks the ESSENTIAL facts first and folds the
+        rest (all optional) away, opened when one of them has an error; an edit shows the fieldsets."""
+        if self.instance.pk:
+            return [(title, fields, False) for title, fields in self.fieldsets()]
+        first = [self[n] for n in ESSENTIAL if n in self.fields]
+        rest = [bf for _, fields in self.fieldsets() for bf in fields if bf.name not in ESSENTIAL]
+        return [("必填信息", first, False), ("更多信息（选填，或已有默认值）", rest, not any(bf.errors for bf in rest))]
+
+    def derived(self):
+        """“出生日期 1985-03-12 · 性别 男”: what the ID number (as entered, else as saved) holds."""
+        number = self.cleaned_data.get("id_number") if self.is_bound and hasattr(self, "cleaned_data") else None
+        number = number or (None if self.is_bound else self.instance.id_number)
+        if not number or idcard.validate(number):
+            return ""
+        return f"出生日期 {idcard.birth_date(number):%Y-%m-%d} · 性别 {idcard.gender(number)}"
 
     def clean_id_number(self):
         value = idcard.normalize(self.cleaned_data.get("id_number"))
@@ -158,6 +189,7 @@ class MoveMemberForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
         if member is not None:  # one member's move; a whole branch's has no single version
             self.add_version_fields(member)
         self.fields["branch"].queryset = placeable_branches(user).exclude(pk=exclude_branch.pk)
+        tree_picker(self.fields["branch"])
 
 
 class MoveAllForm(MoveMemberForm):
@@ -165,9 +197,14 @@ class MoveAllForm(MoveMemberForm):
 
 
 class RollStateForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
-    roll_state = forms.ChoiceField(label="新的在册状态", error_messages={"invalid_choice": "不能变更为所选状态。"})
-    on_date = forms.DateField(label="变更日期", widget=DateInput(), initial=datetime.date.today,
-                              error_messages={"required": "请填写变更日期。", "invalid": "日期格式应为 2026-11-27。"})
+    """A fact about the member's roll state. No choice is preselected (radio buttons, none checked),
+    and the page shows the change's consequence (`consequence`) to be confirmed before it is saved."""
+
+    roll_state = forms.ChoiceField(label="新的在册状态", widget=forms.RadioSelect(attrs={"class": "choice-chips"}),
+                                   error_messages={"invalid_choice": "不能变更为所选状态。",
+                                                   "required": "请选择新的在册状态。"})
+    on_date = TypedDateField(label="变更日期", initial=datetime.date.today,
+                             error_messages={"required": "请填写变更日期。"})
     reason = forms.CharField(label="变更理由（如去世证明）", max_length=REASON_MAX,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "请填写变更理由。"})
@@ -196,6 +233,27 @@ class RollStateForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
             )
             for name in ("branch", "party_group"):
                 self.fields[name].label_from_instance = tree_label
+            tree_picker(self.fields["branch"])
+
+    def consequence(self):
+        """What saving the valid form will do, in plain words, for the confirmation step."""
+        cd, m = self.cleaned_data, self.member
+        state = RollState(cd["roll_state"])
+        when = f"{cd['on_date']:%Y年%-m月%-d日}"
+        if state == RollState.ON_ROLL:
+            branch = cd.get("branch") or m.organization
+            group = cd.get("party_group")
+            return [
+                f"{m.name}自{when}起恢复在册，列入“{branch.name}”的党员名册" + (f"，编入“{group.name}”。" if group else "。"),
+                "党费、组织生活和统计自该日起重新计算。",
+                "此变更记入该党员的修改记录。",
+            ]
+        return [
+            f"{m.name}的在册状态将变为“{state.label}”，日期{when}：不再列入在册党员名册和统计"
+            "（名册中选择“全部状态”仍可查到）。",
+            f"在“{m.organization.name}”的在册记录于该日结束，此后不能再编辑该党员的信息。",
+            "此变更不能在本页撤销；如登记有误，须由县委组织部更正。请核实后再确认。",
+        ]
 
     def clean_on_date(self):
         d = self.cleaned_data["on_date"]

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,12 +12,13 @@ from core.pagination import page_of
 from core.views import notify_queued
 
 from . import decision_views, dues_views, mobile_views, placements, services, transfers
+from .choices import RollState
 from .exports import params_from_request
 from .forms import (
+    QUICK_FIELDS,
     MemberForm,
     MoveAllForm,
     MoveMemberForm,
-    QUICK_FIELDS,
     QuickEditForm,
     RollStateForm,
     placeable_branches,
@@ -93,6 +95,8 @@ def member_detail(request, pk):
         "today": transfers.today(),
         "letters": member.transfer_letters.select_related("to_org").order_by("-issued_on", "-pk")[:20],
         "full_ids": permissions.can_see_full_id(request.user, member),
+        # who does what this user cannot (no dead ends): the member's branch and the level above it
+        "above": member.organization.parent,
         **decision_views.member_context(request.user, member),
         **dues_views.member_context(request.user, member),
         **mobile_views.member_context(request.user, member),
@@ -171,24 +175,52 @@ def member_move(request, pk):
     })
 
 
+class _DryRun(Exception):
+    """Raised inside a savepoint to undo a service call that was only a check."""
+
+
+def _dry_run(action):
+    """Run `action` (a service call) and undo it: its ValidationError, if any, is raised as usual.
+    The confirmation step checks everything the save would check (scope, stale page, a group of
+    another branch) before asking the user to confirm."""
+    try:
+        with transaction.atomic():
+            action()
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
 def member_state(request, pk):
+    """A roll-state change in two steps: the form (no choice preselected), then its consequence to
+    confirm (the same values posted again with confirmed=1); only the confirmed post saves."""
     _require_editor(request)
     member = get_object_or_404(_visible(request), pk=pk)
     _require_editor(request, member)
     form = RollStateForm(request.POST or None, member=member, user=request.user)
-    done, _ = form.perform(
-        request, lambda cd: services.change_roll_state(
-            request.user, member, cd["roll_state"], cd["on_date"], cd["reason"], seen=form.seen(),
-            **({"branch": cd["branch"] or member.organization, "party_group": cd["party_group"]}
-               if "branch" in cd else {}),
-        )
-    )
-    if done:
+    confirmed = request.POST.get("confirmed") == "1" and "edit_again" not in request.POST
+
+    def change(cd):
+        def save():
+            return services.change_roll_state(
+                request.user, member, cd["roll_state"], cd["on_date"], cd["reason"], seen=form.seen(),
+                **({"branch": cd["branch"] or member.organization, "party_group": cd["party_group"]}
+                   if "branch" in cd else {}),
+            )
+        if confirmed:
+            return save()
+        _dry_run(save)
+        return None
+
+    done, _ = (False, None) if "edit_again" in request.POST else form.perform(request, change)
+    context = {"form": form, "member": member, "title": f"变更在册状态：{member.name}"}
+    if done and confirmed:
         messages.success(request, "在册状态已变更。")
         return redirect("members:detail", member.pk)
-    return render(request, "members/action.html", {
-        "form": form, "member": member, "title": f"变更在册状态：{member.name}", "submit": "确认变更",
-    })
+    if done:
+        return render(request, "members/state_confirm.html", {**context, "consequence": form.consequence(),
+                                                               "state_label": RollState(form.cleaned_data["roll_state"]).label})
+    return render(request, "members/state.html", {**context, "submit": "下一步：确认变更"})
 
 
 def branch_move_all(request, org_pk):

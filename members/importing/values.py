@@ -12,6 +12,7 @@ import datetime
 import re
 import unicodedata
 
+from core.dates import split_date
 from core.validators import check_text, normalize_phone
 
 from .. import idcard
@@ -86,9 +87,6 @@ def parse_phone(value):
 
 # -- dates --------------------------------------------------------------------------------------
 
-_YMD = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
-_YM = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
 DATE_HINT = "请写作 2001-07-01、2001.07、2001年7月 或 20010701。"
 
 
@@ -124,13 +122,9 @@ def parse_date(value):
         raise CellError(f"无法识别的日期“{_number_text(value)}”，{DATE_HINT}")
     raw = text(value)
     s = raw.replace(" ", "").replace("—", "-").replace("–", "-")  # text() made full-width ASCII
-    for pattern in (_YMD, _YM):
-        m = pattern.match(s)
-        if m:
-            return _date(*m.groups(), *([None] if pattern is _YM else []))
-    m = _COMPACT.match(s)
-    if m:
-        return _date(*m.groups())
+    parts = split_date(s)  # the shapes the forms take too (core/dates.py)
+    if parts is not None:
+        return _date(*parts)
     if re.fullmatch(r"\d+(\.0)?", s) and 1 <= float(s) < 80000:  # a serial that became text
         return parse_date(float(s))
     raise CellError(f"无法识别的日期“{raw}”，{DATE_HINT}")

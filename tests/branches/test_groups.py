@@ -79,7 +79,7 @@ def test_a_member_goes_only_into_a_group_of_its_branch(client, county):
     assert Member.objects.get(pk=county.hill1.pk).roll_state == RollState.TRANSFERRED_OUT
     response = client.post(reverse("members:state", args=[county.hill1.pk]), {
         "roll_state": "on_roll", "on_date": datetime.date.today().isoformat(), "reason": "转回",
-        "branch": county.east.pk, "party_group": county.east_group.pk, **seen(county.hill1)})
+        "branch": county.east.pk, "party_group": county.east_group.pk, "confirmed": "1", **seen(county.hill1)})
     assert response.status_code == 302
     back = Member.objects.select_related("organization", "party_group").get(pk=county.hill1.pk)
     assert (back.roll_state, back.organization, back.party_group) == ("on_roll", county.east, county.east_group)

@@ -82,7 +82,7 @@ def test_an_over_long_note_is_refused_in_chinese_and_nothing_is_saved(client, co
     ("notes", "已转入\ufffd\ufffd", "乱码"),
     ("work_unit", "县医院\x07", "控制字符"),
     ("name", "张\ue001", "无法识别"),
-    ("birth_date", "0001-01-01", "1900-01-01"),
+    ("joined_on", "0001-01-01", "1900-01-01"),  # (the birth date is read from the ID number)
 ])
 def test_member_form_refuses_bad_text_and_dates(client, county, field, value, message):
     client.force_login(county.secretary)

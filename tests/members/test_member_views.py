@@ -43,7 +43,7 @@ def test_secretary_adds_a_member_and_it_is_audited(client, county):
     ({"id_number": "12345"}, "应为18位"),
     ({"id_number": "11010519491231002Y"}, "前17位应为数字"),
     ({"id_number": "110105194912310021"}, "校验位不正确"),
-    ({"birth_date": "1985-02-30"}, "日期格式应为"),
+    ({"joined_on": "2010-02-30"}, "日期不存在（2010年2月30日）"),  # birth date and sex: from the ID
     ({"joined_on": "2099-01-01"}, "不能晚于今天"),
     ({"category": "probationary"}, "预备党员没有转正日期"),
     ({"full_member_on": "2010-12-01"}, "满一年"),
@@ -119,7 +119,7 @@ def test_move_and_state_pages(client, county):
     assert "不能变更为所选状态" in response.content.decode()  # 已转出 only through a letter (members/transfers.py)
     response = client.post(reverse("members:state", args=[county.east1.pk]),
                            {"roll_state": "deceased", "on_date": "2026-01-01", "reason": "因病去世，有死亡证明",
-                            **seen(county.east1)})
+                            "confirmed": "1", **seen(county.east1)})
     assert response.status_code == 302
     page = client.get(reverse("members:detail", args=[county.east1.pk])).content.decode()
     assert "去世" in page and "因病去世，有死亡证明" in page and "随工作调动" in page

@@ -37,11 +37,30 @@ class TreeChoiceIterator(forms.models.ModelChoiceIterator):
         return len(self._options()) + (self.field.empty_label is not None)
 
 
+class TreeLabel(str):
+    """An option's label (indented like tree_label) that also knows its parent's name, for the picker's
+    headings when the parent is not itself a choice (a list of branches under their committees)."""
+
+    def __new__(cls, text, parent=""):
+        label = super().__new__(cls, text)
+        label.parent = parent or ""
+        return label
+
+
+class PickerChoiceIterator(TreeChoiceIterator):
+    def _options(self):
+        if getattr(self, "_read_for", None) is not self.queryset:
+            self._read_for = self.queryset
+            self._read = [(pk, TreeLabel("\u3000" * depth + name, parent))
+                          for pk, name, depth, parent in self.queryset.values_list("pk", "name", "depth", "parent__name")]
+        return self._read
+
+
 def tree_picker(field):
     """An organization field shown as the searchable tree picker (core.widgets.OrgTreeSelect,
-    static/js/orgpicker.js), its options read as three columns (TreeChoiceIterator). The field's
+    static/js/orgpicker.js), its options read as three columns (PickerChoiceIterator). The field's
     queryset, and so what a post may name, is unchanged."""
-    field.iterator = TreeChoiceIterator
+    field.iterator = PickerChoiceIterator
     widget = OrgTreeSelect(attrs=field.widget.attrs)
     widget.is_required, widget.choices = field.required, field.choices
     field.widget = widget

@@ -50,12 +50,16 @@ class OrgTreeSelect(forms.Select):
                              forms.utils.flatatt(self.build_attrs(self.attrs, attrs)))]
         for option_value, label in self.choices:
             option_value = "" if option_value is None else str(option_value)
-            label = str(label)
-            name_only = label.lstrip("\u3000")
+            name_only = str(label).lstrip("\u3000")
             depth = len(label) - len(name_only)
             selected = option_value in chosen and not found
             found = found or selected
-            extra = f' data-depth="{depth}" data-py="{conditional_escape(initials(name_only))}"' if option_value else ""
+            extra = ""
+            if option_value:
+                extra = f' data-depth="{depth}" data-py="{conditional_escape(initials(name_only))}"'
+                parent = getattr(label, "parent", "")
+                if parent:
+                    extra += f' data-parent="{conditional_escape(parent)}"'
             parts.append(f'\n  <option value="{conditional_escape(option_value)}"{extra}'
                          f'{" selected" if selected else ""}>{conditional_escape(label)}</option>')
         parts.append("\n</select>")

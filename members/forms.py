@@ -252,7 +252,7 @@ class RollStateForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
             f"{m.name}的在册状态将变为“{state.label}”，日期{when}：不再列入在册党员名册和统计"
             "（名册中选择“全部状态”仍可查到）。",
             f"在“{m.organization.name}”的在册记录于该日结束，此后不能再编辑该党员的信息。",
-            "此变更不能在本页撤销；如登记有误，须由县委组织部更正。请核实后再确认。",
+            "此变更不能在本系统中撤回；如登记有误，请联系县委组织部。请核实后再确认。",
         ]
 
     def clean_on_date(self):

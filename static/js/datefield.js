@@ -21,8 +21,7 @@
     button.type = "button";
     button.className = "btn date-button";
     button.textContent = "日历";
-    var label = input.labels && input.labels[0] ? input.labels[0].textContent.replace("*", "").trim() : "日期";
-    button.setAttribute("aria-label", "从日历选择" + label);
+    button.title = "打开日历";
     var pick = document.createElement("input");
     pick.type = "date";
     pick.className = "date-pick";

@@ -35,26 +35,48 @@
     panel.appendChild(list);
     panel.appendChild(none);
 
-    var items = options.map(function (option, i) {
-      var depth = +(option.dataset.depth || 0);
-      var name = option.textContent.replace(/^\u3000+/, "");
-      var li = document.createElement("li");
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "orgpicker-item op-d" + Math.min(depth, 8) + (option.value ? "" : " orgpicker-empty");
-      b.textContent = name;
-      b.dataset.index = String(i);
-      li.appendChild(b);
-      list.appendChild(li);
-      return { option: option, depth: depth, name: name, py: option.dataset.py || "", li: li, button: b };
+    // Each option's parent: the nearest option above it that is less deep. A parent that is not
+    // itself a choice (branches listed under their committees) is shown as a heading instead.
+    var items = options.map(function (option) {
+      return { option: option, depth: +(option.dataset.depth || 0), name: option.textContent.replace(/^\u3000+/, ""),
+               py: option.dataset.py || "", parent: null };
     });
-    // each item's parent: the nearest item above it that is less deep
     items.forEach(function (item, i) {
-      item.parent = null;
       for (var j = i - 1; j >= 0; j--) {
         if (items[j].option.value && items[j].depth < item.depth) { item.parent = items[j]; break; }
       }
     });
+    var real = items.filter(function (it) { return it.option.value; });
+    var orphans = real.some(function (it) { return !it.parent && it.option.dataset.parent; });
+    var base = real.length ? Math.min.apply(null, real.map(function (it) { return it.depth; })) - (orphans ? 1 : 0) : 0;
+    function indent(depth) { return " op-d" + Math.min(Math.max(depth - base, 0), 8); }
+    var heading = null;
+    items.forEach(function (item, i) {
+      var option = item.option;
+      if (option.value && !item.parent && option.dataset.parent) {
+        if (!heading || heading.name !== option.dataset.parent || heading.depth !== item.depth - 1) {
+          var hli = document.createElement("li");
+          hli.className = "orgpicker-heading" + indent(item.depth - 1);
+          hli.textContent = option.dataset.parent;
+          list.appendChild(hli);
+          heading = { name: option.dataset.parent, depth: item.depth - 1, li: hli, parent: null };
+        }
+        item.parent = heading;
+      } else if (!item.parent) {
+        heading = null;
+      }
+      var li = document.createElement("li");
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "orgpicker-item" + indent(item.depth) + (option.value ? "" : " orgpicker-empty");
+      b.textContent = item.name;
+      b.dataset.index = String(i);
+      li.appendChild(b);
+      list.appendChild(li);
+      item.li = li;
+      item.button = b;
+    });
+    var headings = Array.prototype.slice.call(list.querySelectorAll(".orgpicker-heading"));
 
     function showCurrent() {
       var chosen = select.selectedIndex >= 0 ? items[select.selectedIndex] : null;
@@ -68,6 +90,7 @@
       var q = filter.value.trim().toLowerCase();
       var shown = 0;
       items.forEach(function (item) { item.li.hidden = !!q; item.button.classList.remove("orgpicker-context"); });
+      headings.forEach(function (h) { h.hidden = !!q; });
       if (!q) { none.hidden = true; return; }
       items.forEach(function (item) {
         if (!item.option.value) return;
@@ -75,7 +98,10 @@
           item.li.hidden = false;
           shown++;
           for (var p = item.parent; p; p = p.parent) {
-            if (p.li.hidden) { p.li.hidden = false; p.button.classList.add("orgpicker-context"); }
+            if (p.li.hidden) {
+              p.li.hidden = false;
+              if (p.button) p.button.classList.add("orgpicker-context");
+            }
           }
         }
       });

@@ -43,8 +43,8 @@ def test_a_secretary_is_told_who_moves_a_member_and_approves_a_removal(client, c
     buttons = _buttons(page)
     assert reverse("members:move", args=[county.east1.pk]) not in buttons  # nowhere to move to in its grant
     assert reverse("members:transfer_start", args=[county.east1.pk]) in buttons
-    assert "直接调整所在党支部由上级党组织（城关镇党委）办理" in page
-    assert "出党、停止党籍、转正须经支部大会讨论、上级党组织（城关镇党委）批准" in page
+    assert "调整所在党支部：本支部用“县内转接”，直接调整由城关镇党委办理" in page
+    assert "出党、停止党籍、转正：点“提出决定”，经城关镇党委批准" in page
 
     page = client.get(reverse("branches:detail", args=[county.east.pk])).content.decode()
     assert reverse("members:move_all", args=[county.east.pk]) not in _buttons(page)
@@ -56,7 +56,7 @@ def test_a_committee_moves_members_itself(client, county):
     client.force_login(county.committee)
     page = client.get(reverse("members:detail", args=[county.east1.pk])).content.decode()
     assert reverse("members:move", args=[county.east1.pk]) in _buttons(page)
-    assert "直接调整所在党支部由上级" not in page
+    assert "直接调整由" not in page
     page = client.get(reverse("branches:detail", args=[county.east.pk])).content.decode()
     assert reverse("members:move_all", args=[county.east.pk]) in _buttons(page)
 

@@ -32,7 +32,7 @@ def test_the_change_waits_for_the_confirmation_showing_its_consequence(client, c
     response = client.post(url, _post(county, m))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "确认后将会" in page and "不再列入在册党员名册" in page and "不能在本页撤销" in page
+    assert "确认后将会" in page and "不再列入在册党员名册" in page and "不能在本系统中撤回" in page
     assert 'name="confirmed" value="1"' in page and "确认变更为“去世”" in page
     assert Member.objects.get(pk=m.pk).roll_state == "on_roll" and AuditEntry.objects.count() == before
 

@@ -1,0 +1,56 @@
+"""The organization tree picker (core.widgets.OrgTreeSelect, branches.forms.tree_picker): each form's
+organization select carries the tree for static/js/orgpicker.js, its options are still the form's
+scoped queryset, and a tampered post is still refused."""
+
+from django.urls import reverse
+
+from accounts.forms import GrantForm
+from branches.choices import OrgKind
+from branches.forms import MoveForm, OrganizationForm
+from conftest import seen
+from core.widgets import OrgTreeSelect, initials
+from members.forms import MemberForm, MoveMemberForm, RollStateForm
+
+
+def test_initials():
+    assert initials("东街村党支部") == "djcdzb" and initials("城关镇党委") == "cgzdw"
+
+
+def test_the_forms_choosing_an_organization_use_the_picker(county):
+    user = county.admin
+    fields = [
+        MemberForm(user=user).fields["organization"],
+        MoveMemberForm(user=user, exclude_branch=county.east, member=county.east1).fields["branch"],
+        OrganizationForm(user=user, kinds=[OrgKind.BRANCH]).fields["parent"],
+        MoveForm(org=county.east, parents=county.root.__class__.objects.all()).fields["parent"],
+        GrantForm(granter=user).fields["organization"],
+    ]
+    for field in fields:
+        assert isinstance(field.widget, OrgTreeSelect)
+
+
+def test_options_carry_depth_initials_and_parent_and_stay_in_scope(county):
+    html = str(GrantForm(granter=county.committee)["organization"])
+    assert 'data-orgpicker=""' in html
+    assert f'<option value="{county.town.pk}" data-depth="1" data-py="cgzdw" data-parent="X县委">' in html
+    assert f'<option value="{county.east.pk}" data-depth="2" data-py="djcdzb" data-parent="城关镇党委">' in html
+    assert "山口村党支部" not in html and "青山乡党委" not in html  # the committee's subtree only
+
+
+def test_a_tampered_choice_is_still_refused(client, county):
+    client.force_login(county.committee)
+    form = GrantForm({"role": "branch_secretary", "organization": county.hill.pk}, granter=county.committee)
+    assert not form.is_valid() and "不在您的管理范围内" in form.errors["organization"][0]
+    response = client.post(reverse("members:move", args=[county.east1.pk]),
+                           {"branch": county.hill.pk, "reason": "调动", **seen(county.east1)})
+    assert "所选党支部不存在或不在您的管理范围内" in response.content.decode()
+    form = RollStateForm(member=county.east1, user=county.committee)
+    assert "branch" not in form.fields  # on the roll: only facts that leave it
+
+
+def test_the_page_keeps_a_plain_select_for_browsers_without_script(client, county):
+    client.force_login(county.admin)
+    page = client.get(reverse("members:move", args=[county.east1.pk])).content.decode()
+    select = page[page.index('<select name="branch"'):]
+    assert 'data-orgpicker=""' in select[:select.index(">")] and f'<option value="{county.west.pk}"' in select
+    assert "js/orgpicker.js" in page

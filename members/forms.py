@@ -87,12 +87,13 @@ class MemberForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
         self.fields["category"].choices = [c for c in self.fields["category"].choices if c[0]]  # no "请选择"
         self.fields["id_number"].help_text = "出生日期和性别由公民身份号码自动得出，不必填写。"
         self.fields["full_member_on"].label = "转正日期（正式党员填写）"
-        for name, field in self.fields.items():
-            if not field.required and not field.disabled and name != "full_member_on" and OPTIONAL not in field.label:
-                field.label = f"{field.label.removesuffix('（选填）')}{OPTIONAL}"
         # Kept by the mobile-member records (members/mobile.py): an open out-flow period or none.
         self.fields["is_mobile"].disabled = True
         self.fields["is_mobile"].help_text = "由流动党员登记维护：在党员页面“登记流出”，返回时“登记返回”。"
+        for name, field in self.fields.items():  # the rest: clearly 选填 (a tick box is optional anyway)
+            if not (field.required or field.disabled or isinstance(field, forms.BooleanField)
+                    or name == "full_member_on" or OPTIONAL in field.label):
+                field.label = f"{field.label}{OPTIONAL}"
 
     def clean(self):
         cd = super().clean()
@@ -111,11 +112,16 @@ class MemberForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
     def sections(self):
         """(legend, fields, folded): a new member's form asks the ESSENTIAL facts first and folds the
         rest (all optional) away, opened when one of them has an error; an edit shows the fieldsets."""
+        sets = self.fieldsets()
         if self.instance.pk:
-            return [(title, fields, False) for title, fields in self.fieldsets()]
+            return [(title, fields, False) for title, fields in sets]
+        member_names = {n for _, names in FIELDSETS for n in names}
+        # a subclass's own fieldsets (the incoming letter of members/transfer_forms.py) stay as they are
+        own = [(title, fields, False) for title, fields in sets if not any(bf.name in member_names for bf in fields)]
         first = [self[n] for n in ESSENTIAL if n in self.fields]
-        rest = [bf for _, fields in self.fieldsets() for bf in fields if bf.name not in ESSENTIAL]
-        return [("必填信息", first, False), ("更多信息（选填，或已有默认值）", rest, not any(bf.errors for bf in rest))]
+        rest = [bf for title, fields in sets for bf in fields if bf.name in member_names and bf.name not in ESSENTIAL]
+        return [*own, ("必填信息", first, False),
+                ("更多信息（选填，或已有默认值）", rest, not any(bf.errors for bf in rest))]
 
     def derived(self):
         """“出生日期 1985-03-12 · 性别 男”: what the ID number (as entered, else as saved) holds."""

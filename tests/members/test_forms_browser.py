@@ -146,3 +146,23 @@ def test_the_organization_picker_filters_the_tree(browser, live_server, county, 
     page.get_by_text("已将“张东一”转入“南街村党支部”").wait_for()
     assert Member.objects.get(pk=county.east1.pk).organization.name == "南街村党支部"
     page.close()
+
+
+@pytest.mark.parametrize("viewport, tag", [(PHONE, "phone"), (DESK, "desk")])
+def test_registration_form_as_the_county(browser, live_server, county, viewport, tag):  # noqa: F811
+    """The county's form: the picker over every branch, the folded part opened, the date calendar button."""
+    page = browser.new_page(viewport=viewport, locale="zh-CN", has_touch=tag == "phone")
+    _login(page, live_server, "county")
+    page.goto(f"{live_server.url}/members/new/")
+    page.get_by_text("更多信息（选填，或已有默认值）").click()
+    assert page.get_by_label("现居住地（选填）").is_visible()
+    assert page.get_by_role("button", name="日历").first.is_visible()
+    page.get_by_label("所在党支部").click()
+    page.get_by_label("筛选党组织").fill("djc")
+    _no_overflow(page)
+    page.screenshot(path=ARTIFACTS / f"register-county-{tag}.png", full_page=True)
+    page.get_by_role("button", name="东街村党支部").click()
+    assert page.locator("select[name=organization]").input_value() == str(county.east.pk)
+    # the organization's groups are offered in the folded part (a plain select)
+    assert page.get_by_label("所在党小组（选填）").is_visible()
+    page.close()

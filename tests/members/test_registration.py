@@ -32,7 +32,7 @@ def test_the_form_asks_the_facts_first_and_marks_the_rest_optional(client, count
     assert "手机号码（选填）" in facts
     for label in ("籍贯（选填）", "工作单位（选填）", "现居住地（选填）", "备注（选填）", "所在党小组（选填）"):
         assert label in rest, label
-    assert f'<option value="{county.east.pk}" data-depth="2" data-py="djcdzb" selected>' in facts  # own branch
+    assert f'<option value="{county.east.pk}" data-depth="2" data-py="djcdzb" data-parent="城关镇党委" selected>' in facts  # own branch
     assert 'type="radio" name="category"' in facts and "checked" not in facts.split('name="category"')[0][-300:]
 
 
@@ -101,3 +101,11 @@ def test_editing_the_id_number_updates_birth_date_and_sex(client, county):
     assert response.status_code == 302, response.content.decode()[:3000]
     m.refresh_from_db()
     assert (m.birth_date, m.gender) == (datetime.date(1981, 6, 2), "女")
+
+
+def test_the_incoming_registration_keeps_its_letter_fields_unfolded(client, county):
+    client.force_login(county.secretary)
+    page = client.get(reverse("members:transfer_in")).content.decode()
+    unfolded = page.split('<details class="more-fields">')[0]
+    for name in ("letter_number", "from_org_name", "letter_issued_on", "received_on", "name", "id_number"):
+        assert f'name="{name}"' in unfolded, name

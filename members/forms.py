@@ -171,6 +171,11 @@ class QuickEditForm(VersionFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
         self.name = field
         self.fields[field].label = QUICK_FIELDS[field]
         self.fields[field].widget.attrs["autofocus"] = True
+        if field == "phone":  # a new number is typed whole: an empty box, the old number shown above it
+            self.initial["phone"] = ""
+            self.fields["phone"].label = "新的手机号码"
+            self.fields["phone"].required = True
+            self.fields["phone"].error_messages["required"] = "请填写新的手机号码（11位）。"
         if field == "party_group":
             self.fields[field].queryset = visible_groups(user).filter(parent=self.instance.organization_id)
             self.fields[field].empty_label = "不编入党小组"

@@ -66,6 +66,8 @@ def test_bad_phone_refused_in_chinese(client, county):
     client.force_login(county.secretary)
     page = client.post(_url(m, "phone"), {"phone": "1390000", **seen(m)}).content.decode()
     assert "手机号码应为以1开头的11位数字" in page
+    page = client.post(_url(m, "phone"), {"phone": "", **seen(m)}).content.decode()
+    assert "请填写新的手机号码（11位）" in page
     m.refresh_from_db()
     assert m.phone == "13800000000"
 

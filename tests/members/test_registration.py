@@ -32,7 +32,8 @@ def test_the_form_asks_the_facts_first_and_marks_the_rest_optional(client, count
     assert "手机号码（选填）" in facts
     for label in ("籍贯（选填）", "工作单位（选填）", "现居住地（选填）", "备注（选填）", "所在党小组（选填）"):
         assert label in rest, label
-    assert f'<option value="{county.east.pk}" data-depth="2" data-py="djcdzb" data-parent="城关镇党委" selected>' in facts  # own branch
+    own = f'<option value="{county.east.pk}" data-depth="2" data-py="djcdzb" data-parent="城关镇党委" selected>'
+    assert own in facts  # the secretary's own branch, chosen
     assert 'type="radio" name="category"' in facts and "checked" not in facts.split('name="category"')[0][-300:]
 
 

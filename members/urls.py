@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decision_views, dues_views, mobile_views, orglife_views, todo_views, transfer_views, views
+from . import decision_views, dues_views, mobile_stats_views, mobile_views, orglife_views, todo_views, transfer_views, views
 from .importing import views as import_views
 
 app_name = "members"
@@ -28,6 +28,9 @@ urlpatterns = [
     path("mobile/", mobile_views.ledger, name="mobile_ledger"),
     path("mobile/export.xlsx", mobile_views.ledger_export, {"fmt": "xlsx"}, name="mobile_export_xlsx"),
     path("mobile/export.pdf", mobile_views.ledger_export, {"fmt": "pdf"}, name="mobile_export_pdf"),
+    path("mobile/stats/", mobile_stats_views.stats, name="mobile_stats"),
+    path("mobile/stats.xlsx", mobile_stats_views.stats_export, {"fmt": "xlsx"}, name="mobile_stats_xlsx"),
+    path("mobile/stats.pdf", mobile_stats_views.stats_export, {"fmt": "pdf"}, name="mobile_stats_pdf"),
     path("mobile/in/new/", mobile_views.inflow_create, name="mobile_in"),
     path("mobile/<int:pk>/", mobile_views.period_detail, name="mobile_detail"),
     path("mobile/<int:pk>/report/", mobile_views.period_report, name="mobile_report"),

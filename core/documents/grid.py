@@ -226,6 +226,23 @@ class Grid:
             rows.append(numbers + [Cell(str(i)) for i in range(1, len(self.leaves) + 1)])
         return rows
 
+    def pdf_widths(self):
+        """(stub widths, number column width) in % of the printed table (A4 landscape, 277 mm): the
+        row labels as wide as the longest needs (within 10–28 %), a group's label narrow, 行号
+        narrow, and the number columns sharing the rest equally (an automatic layout squeezes the
+        columns whose headers are short: 合计, 跨省)."""
+        from .values import text_width_em
+
+        em_pct = 3.4 / 277 * 100  # one character at 9.5 pt
+        longest = max((text_width_em(str(r.label)) for r in self.rows), default=4)
+        stub = [min(28.0, max(10.0, (longest + 1.2) * em_pct))]
+        if self.has_groups:
+            longest_group = max(text_width_em(r.group) for r in self.rows if r.group)
+            stub.insert(0, min(10.0, max(4.5, (min(longest_group, 5) / 2.5 + 1) * em_pct)))
+        if self.has_codes:
+            stub.append(4.0)
+        return [round(w, 2) for w in stub], round((100 - sum(stub)) / len(self.leaves), 3)
+
     def body_rows(self):
         """[(stub cells, [values])] for <tbody>: a group's header spans its consecutive rows."""
         out = []

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "members",
     "ratings",
     "pilots",
+    "investigation",
     "demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("ratings/", include("ratings.urls")),
     path("pilots/", include("pilots.urls")),
+    path("investigation/", include("investigation.urls")),
     path("public/", include("ratings.public_urls")),  # the public board: no login, printed on the notice
     path("django-admin/", admin.site.urls),
 ]

@@ -198,8 +198,9 @@ class Case(_Versioned):
         ordering = ["branch_check", "-is_key", "member__name_pinyin", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "member"], name="inv_case_once"),
-            models.CheckConstraint(condition=Q(classification="lost") | Q(lost_reason=""),
-                                   name="inv_case_reason_only_when_lost"),
+            # 失去联系情形 belongs to the lost, and to the found (附件1 keeps the code of a member found)
+            models.CheckConstraint(condition=Q(classification="lost") | Q(lost_reason="")
+                                   | Q(contact_found_on__isnull=False), name="inv_case_reason_lost_or_found"),
         ]
         indexes = [models.Index(fields=["branch_check", "classification"], name="inv_case_class")]
 

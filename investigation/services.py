@@ -341,8 +341,8 @@ def classify(user, case, data, seen=None):
         merged = {f: data.get(f, getattr(locked, f)) for f in CLASSIFY_FIELDS}
         for f in ("whereabouts", "current_phone", "branch_opinion", "roll_correction", "note"):
             merged[f] = (merged[f] or "").strip()
-        if merged["classification"] != Classification.LOST:
-            merged["lost_reason"] = ""
+        if merged["classification"] != Classification.LOST and not merged["contact_found_on"]:
+            merged["lost_reason"] = ""  # the code stays with the lost and the found (附件1)
         errors = _clean_case(locked, merged, locked.attempts.exists())
         for f in ("whereabouts", "branch_opinion", "roll_correction", "note"):
             problem = check_text(merged[f]) if merged[f] else None

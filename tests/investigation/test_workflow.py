@@ -56,6 +56,11 @@ def test_lost_rules(county, campaign):
     services.classify(county.secretary, case, {"classification": "mobile", "lost_reason": "1"})
     case.refresh_from_db()
     assert case.lost_reason == ""
+    # found by the search: the code stays (附件1 shows it), with when and where
+    services.classify(county.secretary, case, {"classification": "mobile", "lost_reason": "1",
+                                               "contact_found_on": datetime.date.today(), "whereabouts": "苏州某厂"})
+    case.refresh_from_db()
+    assert case.lost_reason == "1" and case.whereabouts == "苏州某厂"
 
 
 def test_submit_refused_while_unclassified(county, campaign):

@@ -1,0 +1,144 @@
+"""The investigation's pages as each role uses them: the secretary's list and case page, the
+working group's verdicts, the committee's sign-off; out of scope answers 404."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from conftest import bulk_members, seen
+from investigation import services
+from investigation.choices import CheckState
+from investigation.models import CommitteeOpinion
+
+from .helpers import case_of, open_campaign, search, submitted
+
+
+@pytest.fixture
+def campaign(county):
+    return open_campaign(county)
+
+
+def test_secretary_sees_its_branch_and_progress(client, county, campaign):
+    client.force_login(county.secretary)
+    text = client.get(reverse("investigation:index")).content.decode()
+    assert "东街村党支部" in text and "西街村党支部" not in text and "山口村党支部" not in text
+    check = campaign.checks.get(branch=county.east)
+    text = client.get(reverse("investigation:check", args=[check.pk])).content.decode()
+    assert "已分类 0/2" in text and "张东一" in text and "提交自查" in text
+
+
+def test_out_of_scope_answers_404(client, county, campaign):
+    east = campaign.checks.get(branch=county.east)
+    case = case_of(campaign, county.east1)
+    opinion = CommitteeOpinion.objects.get(campaign=campaign, committee=county.town)
+    client.force_login(county.sibling_secretary)
+    for url in (reverse("investigation:check", args=[east.pk]), reverse("investigation:case", args=[case.pk]),
+                reverse("investigation:opinion", args=[opinion.pk])):
+        assert client.get(url).status_code == 404
+    client.force_login(county.other_committee)
+    assert client.get(reverse("investigation:case", args=[case.pk])).status_code == 404
+    assert client.post(reverse("investigation:case_verdict", args=[case.pk]), {"verdict": "agree"}).status_code == 404
+
+
+def test_classify_through_the_page_and_lost_refused_without_search(client, county, campaign):
+    client.force_login(county.secretary)
+    case = case_of(campaign, county.east1)
+    url = reverse("investigation:case", args=[case.pk])
+    page = client.get(url).content.decode()
+    assert "最近联系日期" in page and "党费交至" in page and "登记一次查找" in page
+    post = {"classification": "lost", "lost_reason": "1", "lost_since": "2024-01-01", **seen(case)}
+    response = client.post(url, post)
+    assert response.status_code == 200 and services.LOST_NEEDS_SEARCH in response.content.decode()
+    response = client.post(reverse("investigation:case_search", args=[case.pk]), {
+        "searched_on": datetime.date.today().isoformat(), "channel": "relatives", "searcher": "张书记",
+        "result": "其父称已去外地务工，无联系方式"})
+    assert response.status_code == 302
+    response = client.post(url, {**post, **seen(case)})
+    assert response.status_code == 302
+    nxt = case_of(campaign, county.east2)
+    assert response.url == reverse("investigation:case", args=[nxt.pk])  # on to the next unclassified
+    case.refresh_from_db()
+    assert case.classification == "lost" and case.search_count == 1
+
+
+def test_submit_refused_in_chinese_then_accepted(client, county, campaign):
+    client.force_login(county.secretary)
+    check = campaign.checks.get(branch=county.east)
+    response = client.post(reverse("investigation:submit", args=[check.pk]), follow=True)
+    assert "还有2名党员未分类" in response.content.decode()
+    for m in (county.east1, county.east2):
+        services.classify(county.secretary, case_of(campaign, m), {"classification": "normal"})
+    client.post(reverse("investigation:submit", args=[check.pk]))
+    check.refresh_from_db()
+    assert check.state == CheckState.SUBMITTED
+
+
+def test_working_group_sends_back_and_committee_signs(client, county, campaign):
+    check = submitted(county, campaign, county.east, county.secretary)
+    one = case_of(campaign, county.east1)
+    client.force_login(county.committee)
+    client.post(reverse("investigation:case_verdict", args=[one.pk]), {"verdict": "return", "verdict_comment": "请核实"})
+    client.post(reverse("investigation:agree_rest", args=[check.pk]))
+    client.post(reverse("investigation:finish", args=[check.pk]))
+    check.refresh_from_db()
+    assert check.state == CheckState.RETURNED
+    client.force_login(county.secretary)
+    text = client.get(reverse("investigation:check", args=[check.pk])).content.decode()
+    assert "重新提交" in text and "请核实" in text
+    two = case_of(campaign, county.east2)
+    assert 'name="classification"' not in client.get(reverse("investigation:case", args=[two.pk])).content.decode()
+    assert 'name="classification"' in client.get(reverse("investigation:case", args=[one.pk])).content.decode()
+    # the report and the sign-off
+    services.submit(county.secretary, check)
+    services.set_verdict(county.committee, one, "agree")
+    services.finish_verification(county.committee, check)
+    west = submitted(county, campaign, county.west)
+    services.agree_rest(county.committee, west)
+    services.finish_verification(county.committee, west)
+    client.force_login(county.committee)
+    response = client.post(reverse("investigation:report", args=[check.pk]), {
+        "summary": "逐一核查", "mobile_measures": "", "hanging_fixes": "", "search_methods": "", "disposal_proposals": "",
+        **seen(services.report_for(check))})
+    assert response.status_code == 302
+    opinion = CommitteeOpinion.objects.get(campaign=campaign, committee=county.town)
+    client.post(reverse("investigation:opinion", args=[opinion.pk]), {
+        "meeting_on": datetime.date.today().isoformat(), "meeting_host": "王书记", "initial_handling": "继续查找",
+        "report": "", **seen(opinion)})
+    client.post(reverse("investigation:sign", args=[opinion.pk]), {"signer_name": "王书记"})
+    text = client.get(reverse("investigation:opinion", args=[opinion.pk])).content.decode()
+    assert "已签署第1版" in text and "下载签署件" in text
+    response = client.get(reverse("investigation:signed_file", args=[opinion.pk]) + "?v=1")
+    assert response.status_code == 200 and "张东一" in response.content.decode()
+    client.post(reverse("investigation:opinion", args=[opinion.pk]), {
+        "meeting_on": datetime.date.today().isoformat(), "meeting_host": "王书记", "initial_handling": "改为限期查找",
+        "report": "", **seen(opinion)})
+    text = client.get(reverse("investigation:opinion", args=[opinion.pk])).content.decode()
+    assert "签署后有改动" in text
+
+
+def test_county_opens_a_campaign_from_the_page(client, county):
+    client.force_login(county.admin)
+    page = client.get(reverse("investigation:index")).content.decode()
+    assert "开展组织关系排查" in page and 'value="{}-02-14"'.format(datetime.date.today().year) in page
+    year = datetime.date.today().year
+    from investigation.forms import source_dates
+    data = {"name": f"{year}年排查", **{k: v.isoformat() for k, v in source_dates(year).items()}}
+    response = client.post(reverse("investigation:open"), data)
+    assert response.status_code == 302
+    client.force_login(county.secretary)
+    assert client.post(reverse("investigation:open"), data).status_code == 403
+
+
+@pytest.mark.parametrize("n", [3, 40])
+def test_case_list_queries_constant(client, county, n, django_assert_max_num_queries):
+    bulk_members(county.east, n)
+    campaign = open_campaign(county)
+    check = campaign.checks.get(branch=county.east)
+    search(county.secretary, case_of(campaign, county.east1))
+    client.force_login(county.secretary)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("investigation:check", args=[check.pk]))
+    assert response.status_code == 200
+    with django_assert_max_num_queries(14):
+        client.get(reverse("investigation:index"))

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -130,9 +130,10 @@ def check_detail(request, pk):
     })
 
 
-@require_POST
 def submit(request, pk):
-    check = _check(request, pk)
+    check = _check(request, pk)  # out of scope: 404, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.submit(request.user, check)
     except ValidationError as exc:
@@ -142,9 +143,10 @@ def submit(request, pk):
     return redirect("investigation:check", pk=check.pk)
 
 
-@require_POST
 def agree_rest(request, pk):
-    check = _check(request, pk)
+    check = _check(request, pk)  # out of scope: 404, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         n = services.agree_rest(request.user, check)
     except ValidationError as exc:
@@ -154,9 +156,10 @@ def agree_rest(request, pk):
     return redirect("investigation:check", pk=check.pk)
 
 
-@require_POST
 def finish(request, pk):
-    check = _check(request, pk)
+    check = _check(request, pk)  # out of scope: 404, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         check = services.finish_verification(request.user, check)
     except ValidationError as exc:
@@ -245,9 +248,10 @@ def _next_url(case):
                                                                             args=[case.branch_check_id])
 
 
-@require_POST
 def case_search(request, pk):
-    case = _case(request, pk)
+    case = _case(request, pk)  # out of scope: 404, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = SearchForm(request.POST)
     ok, _ = form.perform(request, lambda cd: services.log_search(request.user, case, cd))
     if ok:
@@ -256,9 +260,10 @@ def case_search(request, pk):
     return render(request, "investigation/case.html", _case_context(request, case, search_form=form))
 
 
-@require_POST
 def case_verdict(request, pk):
-    case = _case(request, pk)
+    case = _case(request, pk)  # out of scope: 404, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = VerdictForm(request.POST)
     ok, _ = form.perform(request, lambda cd: services.set_verdict(request.user, case, cd["verdict"],
                                                                    cd["verdict_comment"]))
@@ -298,9 +303,10 @@ def opinion(request, pk):
     })
 
 
-@require_POST
 def sign(request, pk):
-    op = _opinion(request, pk)
+    op = _opinion(request, pk)  # out of scope: 404, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = SignForm(request.POST)
     if form.is_valid():
         try:

@@ -20,6 +20,7 @@ from core.models import ExportJob
 from members import transfers
 from members.models import ImportBatch
 from tests.core.test_scope import URL_CASES
+from tests.investigation.scope_cases import hostile_objects as investigation_objects
 from tests.pilots.scope_cases import hostile_objects
 
 HOSTILE = [
@@ -83,7 +84,7 @@ def _pages(county, user):
                "mobile": _mobile(county),
                "sheet": rated, "entry": rated.entries.first(), "rectification": county.east1.rectifications.get(),
                "meeting": _meeting(county),
-               **hostile_objects(county),
+               **hostile_objects(county), **investigation_objects(county),
                "rating_sheet": rating_sheet, "objection": objection, "letter": _letter(county)}
     for name, kind in URL_CASES.items():
         assert kind is None or kind in objects, f"tell test_hostile_input how to build a {kind} for {name}"

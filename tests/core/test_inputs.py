@@ -16,7 +16,7 @@ from core.validators import NOTE_MAX, check_text
 from members.models import Member
 from tests.members.test_member_views import valid_post
 
-PROJECT_APPS = ["accounts", "branches", "core", "members", "ratings"]
+PROJECT_APPS = ["accounts", "branches", "core", "members", "ratings", "investigation"]
 
 
 def project_forms():

@@ -19,6 +19,7 @@ from core.models import ExportJob
 from members import transfers
 from members.models import ImportBatch
 from ratings.models import Rectification
+from tests.investigation.scope_cases import INVESTIGATION_POSTED, INVESTIGATION_URL_CASES, investigation_targets
 from tests.pilots.scope_cases import PILOT_URL_CASES, pilot_targets
 
 # name -> how to build it: "list" (no object), or the attribute of the county fixture naming the
@@ -118,6 +119,7 @@ URL_CASES = {
     "ratings:entry_print": "entry",
     "ratings:sheet_print": "sheet",
     **PILOT_URL_CASES,
+    **INVESTIGATION_URL_CASES,
     "ratings:index": None,
     "ratings:open_quarter": None,  # the county's only: 403 for everyone else
     "ratings:criteria": None,
@@ -131,7 +133,7 @@ URL_CASES = {
 }
 # Started by a POST of the roster's filters (a GET answers 405).
 POSTED = {"members:export_xlsx", "members:export_pdf", "members:mobile_export_xlsx", "members:mobile_export_pdf",
-          "ratings:open_quarter"}
+          "ratings:open_quarter", *INVESTIGATION_POSTED}
 # The public board (党务公开栏): open to anyone, no login; it shows names, branches and stars only
 # (tests/ratings/test_public.py checks what it shows).
 PUBLIC = {"public:board", "public:notice", "public:objection"}
@@ -245,6 +247,7 @@ def test_no_leak(client, county, viewer, name, django_user_model):
     user = getattr(county, viewer)
     hidden_orgs, hidden_members = _hidden(county, viewer)
     pilot = pilot_targets(county, hidden_orgs)  # pilot units on the hidden organizations
+    investigation = investigation_targets(county, hidden_orgs, hidden_members)  # a campaign over the county
     # A finished export of someone else (the county admin), holding every member.
     owner_job = ExportJob.objects.create(user=county.admin, exporter="roster", fmt="xlsx", title="x.xlsx",
                                          status=ExportJob.Status.DONE)
@@ -297,7 +300,7 @@ def test_no_leak(client, county, viewer, name, django_user_model):
                "mobile": hidden_periods, "meeting": hidden_meetings, "letter": hidden_letters,
                "sheet": rating_sheets, "entry": [e for s in rating_sheets for e in s.entries.all()],
                "rectification": list(Rectification.objects.filter(member__in=hidden_members)),
-               **pilot}.get(kind)
+               **pilot, **investigation}.get(kind)
     if kind in ("rating_sheet", "objection"):
         targets = _hidden_ratings(county, hidden_orgs)[kind]
     for obj in targets:

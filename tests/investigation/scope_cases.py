@@ -1,0 +1,48 @@
+"""The investigation's URLs for tests/core/test_scope.py and tests/core/test_hostile_input.py: which
+object each takes, and how to make investigation objects a viewer must not see."""
+
+from investigation.models import BranchCheck, Case, CommitteeOpinion
+
+from .helpers import open_campaign, search
+
+INVESTIGATION_URL_CASES = {
+    "investigation:index": None,
+    "investigation:open": None,  # the county's only (POST): 403 for everyone else
+    "investigation:check": "inv_check",
+    "investigation:submit": "inv_check",
+    "investigation:agree_rest": "inv_check",
+    "investigation:finish": "inv_check",
+    "investigation:report": "inv_check",
+    "investigation:case": "inv_case",
+    "investigation:case_search": "inv_case",
+    "investigation:case_verdict": "inv_case",
+    "investigation:opinion": "inv_opinion",
+    "investigation:sign": "inv_opinion",
+    "investigation:signed_file": "inv_opinion",
+}
+INVESTIGATION_POSTED = {"investigation:open"}
+
+
+def investigation_targets(county, hidden_orgs, hidden_members):
+    """A campaign over the whole county, each hidden member with a search attempt: the checks of
+    the hidden branches, the hidden members' cases and the hidden committees' opinions (each must
+    answer 404), while the viewer's own branch stays listed beside them."""
+    campaign = open_campaign(county, name="隐藏排查")
+    cases = list(Case.objects.filter(campaign=campaign, member__in=hidden_members))
+    for case in cases:
+        search(county.admin, case)
+    return {
+        "inv_check": list(BranchCheck.objects.filter(campaign=campaign, branch__in=hidden_orgs)),
+        "inv_case": cases,
+        "inv_opinion": list(CommitteeOpinion.objects.filter(campaign=campaign, committee__in=hidden_orgs)),
+    }
+
+
+def hostile_objects(county):
+    """One object of each kind on 东街村 / 城关镇 (seen by the county, its secretary and its cadre)."""
+    campaign = open_campaign(county, name="输入测试排查")
+    return {
+        "inv_check": BranchCheck.objects.get(campaign=campaign, branch=county.east),
+        "inv_case": Case.objects.get(campaign=campaign, member=county.east1),
+        "inv_opinion": CommitteeOpinion.objects.get(campaign=campaign, committee=county.town),
+    }

@@ -1,0 +1,96 @@
+"""The demo county's relationship investigation (demo/steps.py): the example campaign opened by the
+county (the source's calendar, laid so that today falls in 集中排查), the neighbouring secretary's
+branch (李国强, 东风村) fully classified — a few 失联 with their search record, one found again —
+and submitted to 城关镇党委's working group; the demo secretary's own branch (张红梅, 红旗村) half
+done, so the self-check can be tried."""
+
+import datetime
+
+from demo import steps
+
+from . import services
+from .choices import Classification, LostContactReason, SearchChannel
+from .forms import source_dates
+from .models import Case
+
+
+def campaign_dates(today):
+    """The source's dates (plan 3) in today's year when today falls in their 集中排查 (2/25–3/31);
+    otherwise the same calendar shifted so that today is its 15th day."""
+    dates = source_dates(today.year)
+    if dates["investigate_start"] <= today <= dates["investigate_end"]:
+        return dates
+    shift = today - (dates["investigate_start"] + datetime.timedelta(days=14))
+    return {k: v + shift for k, v in dates.items()}
+
+
+SEARCHES = [
+    (SearchChannel.ORIGINAL, "原手机号已停机，微信无回复"),
+    (SearchChannel.RELATIVES, "其亲属称多年前外出务工，近两年无联系"),
+    (SearchChannel.POLICE, "请派出所协查户籍信息，户籍仍在本村，无新的居住登记"),
+    (SearchChannel.MEMBERS, "发动支部党员在务工地老乡群中打听，暂无消息"),
+]
+
+
+def _search(user, case, day, i, found=False):
+    channel, result = SEARCHES[i % len(SEARCHES)]
+    if found:
+        channel, result = SearchChannel.RELATIVES, "经其同学提供新号码，已电话联系上本人"
+    services.log_search(user, case, {"searched_on": day, "channel": channel, "searcher": str(user),
+                                     "result": result, "found": found})
+
+
+def _self_check(ctx, user, check, share, day):
+    """Classify `share` of the branch's cases from the data, as the secretary would: the mobile as
+    流动, the three longest without contact as 失联 after a few searches, the next one found again."""
+    cases = list(services.case_list(check))
+    cases = cases[: int(len(cases) * share)]
+    oldest = sorted((c for c in cases if not c.member.is_mobile),
+                    key=lambda c: (c.member.last_contact_on is not None, c.member.last_contact_on or day, c.pk))
+    lost, found = {c.pk for c in oldest[:3]}, {c.pk for c in oldest[3:4]}
+    for i, case in enumerate(cases):
+        m = case.member
+        since = m.last_contact_on or m.joined_on
+        data = {"classification": Classification.NORMAL, "roll_confirmed": True}
+        if case.pk in lost:
+            for k in range(1 + i % 3):
+                _search(user, case, day - datetime.timedelta(days=6 - k), i + k)
+            data.update(classification=Classification.LOST, lost_reason=LostContactReason.MIGRANT_WORK,
+                        lost_since=since)
+        elif case.pk in found and since < day - datetime.timedelta(days=3):  # found again by the search: 附件1
+            _search(user, case, day - datetime.timedelta(days=5), i)
+            _search(user, case, day - datetime.timedelta(days=3), i, found=True)
+            data.update(classification=Classification.MOBILE, lost_reason=LostContactReason.JOB_CHANGED,
+                        lost_since=since, contact_found_on=day - datetime.timedelta(days=3),
+                        whereabouts="江苏省苏州市某电子厂", current_phone="13900001234")
+        elif m.is_mobile:
+            data["classification"] = Classification.MOBILE
+        elif case.scope_reason == "awaiting_receipt":
+            data.update(classification=Classification.HANGING, note="介绍信回执未退回，已联系接收方党组织")
+        services.classify(user, case, data)
+    return len(cases)
+
+
+@steps.step(70, "组织关系排查")
+def investigation(ctx):
+    users = ctx.users
+    county = users.get("county") or users.get("admin")
+    if county is None:
+        return
+    dates = campaign_dates(ctx.today)
+    campaign = services.open_campaign(county, name=f"{dates['investigate_start'].year}年党员组织关系集中排查", **dates)
+    done = []
+    for name, share in (("secretary2", 1.0), ("secretary", 0.5)):
+        user = users.get(name)
+        branch = user.home_branch if user is not None else None
+        if branch is None:
+            continue
+        check = campaign.checks.get(branch=branch)
+        n = _self_check(ctx, user, check, share, ctx.today - datetime.timedelta(days=1))
+        if share == 1.0 and n:
+            services.submit(user, check)
+            done.append(f"{branch.name}已提交自查")
+        else:
+            done.append(f"{branch.name}已分类{n}名")
+    total = Case.objects.filter(campaign=campaign).count()
+    ctx.notes.append(f"组织关系排查：{campaign.name}已开展，排查对象{total}名；" + "，".join(done))

@@ -10,6 +10,7 @@
     log_search(user, case, data)            one search attempt (append-only)
     submit(user, check)                     refused while any member is unclassified
     set_verdict(user, case, verdict, note)  the working group: agree, or send back with a comment
+    set_committee_opinion(user, case, text) 附件2's 基层党委意见 on one member
     agree_rest(user, check)                 agree every case not yet verified (one query)
     finish_verification(user, check)        any case sent back → 退回补查 (only those reopen);
                                             all agreed → 已核查
@@ -462,6 +463,27 @@ def set_verdict(user, case, verdict, comment=""):
         locked.verdict_at, locked.verdict_by = timezone.now(), (user if user.pk else None)
         locked.save()
         audit.record(user, locked, VERDICT, before=before, after=audit.snapshot(locked, ["verdict", "verdict_comment"]))
+    return locked
+
+
+def set_committee_opinion(user, case, text):
+    """附件2's 基层党委意见 on one member (the committee, once the branch has submitted)."""
+    text = (text or "").strip()
+    with transaction.atomic():
+        locked = _lock_case(case)
+        check = locked.branch_check
+        _require(can_verify(user, check), "您不能填写该党员的基层党委意见。")
+        if check.state == CheckState.SELF_CHECK:
+            raise ValidationError("党支部尚未提交自查，还不能填写基层党委意见。")
+        problem = check_text(text) if text else None
+        if problem or len(text) > Case._meta.get_field("committee_opinion").max_length:
+            raise ValidationError({"committee_opinion": problem or "基层党委意见最多200个字。"})
+        before = audit.snapshot(locked, ["committee_opinion"])
+        locked.committee_opinion = text
+        locked.save()
+        audit.record(user, locked, VERDICT, before=before, after=audit.snapshot(locked, ["committee_opinion"]))
+        if check.committee_id:
+            _mark_changed_after_signing({"campaign_id": check.campaign_id, "committee_id": check.committee_id})
     return locked
 
 

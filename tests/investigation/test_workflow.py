@@ -174,3 +174,15 @@ def test_search_log_is_kept_in_order(county, campaign):
     assert set(exc.value.message_dict) == {"searched_on", "channel", "searcher", "result"}
     assert [a.found for a in case.attempts.all()] == [False, True]
     assert Case.objects.get(pk=case.pk).search_count == 2
+
+
+def test_committee_opinion_per_member(county, campaign):
+    case = case_of(campaign, county.east1)
+    with pytest.raises(ValidationError):
+        services.set_committee_opinion(county.committee, case, "同意停止党籍")  # not yet submitted
+    submitted(county, campaign, county.east, county.secretary)
+    with pytest.raises(PermissionDenied):
+        services.set_committee_opinion(county.secretary, case, "同意")
+    services.set_committee_opinion(county.committee, case, "同意支部意见")
+    case.refresh_from_db()
+    assert case.committee_opinion == "同意支部意见"

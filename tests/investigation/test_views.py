@@ -142,3 +142,14 @@ def test_case_list_queries_constant(client, county, n, django_assert_max_num_que
     assert response.status_code == 200
     with django_assert_max_num_queries(14):
         client.get(reverse("investigation:index"))
+
+
+def test_a_stale_classification_is_refused(client, county, campaign):
+    case = case_of(campaign, county.east1)
+    old = seen(case)
+    services.classify(county.committee, case, {"classification": "mobile"})  # someone else meanwhile
+    client.force_login(county.secretary)
+    response = client.post(reverse("investigation:case", args=[case.pk]), {"classification": "normal", **old})
+    assert "保存未成功" in response.content.decode()
+    case.refresh_from_db()
+    assert case.classification == "mobile"

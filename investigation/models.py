@@ -18,8 +18,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.models import Role
 from core import concurrency
-from core.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet, scope_paths
 from core.validators import LINE_MAX, NAME_MAX, NOTE_MAX
 
 from .choices import (
@@ -35,6 +36,25 @@ from .choices import (
 )
 
 TEXT_MAX = 2000  # a proposal, a handling text: a few paragraphs
+
+# Who takes part in the investigation (DOMAIN.md): the county, the committees, the branch secretaries.
+# A tracking cadre follows pilot units and sees nothing of it, even there: the data is confidential.
+INVESTIGATION_ROLES = (Role.COUNTY_ADMIN, Role.COMMITTEE, Role.BRANCH_SECRETARY)
+
+
+def investigation_paths(user):
+    """The path prefixes under which `user` sees investigation data: those of its grants of the
+    investigation's roles ([] for an inactive or anonymous user)."""
+    if not scope_paths(user):
+        return []
+    return user.paths_for(INVESTIGATION_ROLES)
+
+
+class InvestigationQuerySet(ScopedQuerySet):
+    """Scoped like every record, but only through the grants of INVESTIGATION_ROLES."""
+
+    def visible_to(self, user):
+        return self.within(investigation_paths(user))
 
 
 class _Versioned(models.Model):
@@ -91,7 +111,7 @@ class Campaign(models.Model):
         return None
 
 
-class BranchCheckQuerySet(ScopedQuerySet):
+class BranchCheckQuerySet(InvestigationQuerySet):
     scope_path_lookup = "branch__path"
 
 
@@ -138,7 +158,7 @@ class BranchCheck(models.Model):
         return self.state in BRANCH_EDITABLE
 
 
-class CaseQuerySet(ScopedQuerySet):
+class CaseQuerySet(InvestigationQuerySet):
     scope_path_lookup = "branch__path"
 
     def unclassified(self):
@@ -233,7 +253,7 @@ class Case(_Versioned):
         return state == CheckState.SELF_CHECK or (state == CheckState.RETURNED and self.sent_back)
 
 
-class SearchAttemptQuerySet(ScopedQuerySet):
+class SearchAttemptQuerySet(InvestigationQuerySet):
     scope_path_lookup = "case__branch__path"
 
 
@@ -264,7 +284,7 @@ class SearchAttempt(models.Model):
         return self.case.branch.path
 
 
-class VerificationReportQuerySet(ScopedQuerySet):
+class VerificationReportQuerySet(InvestigationQuerySet):
     scope_path_lookup = "branch_check__branch__path"
 
 
@@ -295,7 +315,7 @@ class VerificationReport(_Versioned):
         return self.branch_check.branch.path
 
 
-class CommitteeOpinionQuerySet(ScopedQuerySet):
+class CommitteeOpinionQuerySet(InvestigationQuerySet):
     scope_path_lookup = "committee__path"
 
 

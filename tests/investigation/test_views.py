@@ -41,6 +41,22 @@ def test_out_of_scope_answers_404(client, county, campaign):
     assert client.post(reverse("investigation:case_verdict", args=[case.pk]), {"verdict": "agree"}).status_code == 404
 
 
+def test_a_tracking_cadre_sees_nothing_of_the_investigation(client, county, campaign):
+    """Confidential (DOMAIN.md): by role as well as by scope. The cadre follows 东街村 as a pilot unit;
+    two_grants is 东街村's secretary and 山口村's cadre: 东街村 only."""
+    client.force_login(county.cadre)
+    assert "您的范围内没有参加排查的党支部" in client.get(reverse("investigation:index")).content.decode()
+    case = case_of(campaign, county.east1)
+    assert client.get(reverse("investigation:case", args=[case.pk])).status_code == 404
+    client.force_login(county.two_grants)
+    text = client.get(reverse("investigation:index")).content.decode()
+    east, hill_check = (campaign.checks.get(branch=b) for b in (county.east, county.hill))
+    assert reverse("investigation:check", args=[east.pk]) in text
+    assert reverse("investigation:check", args=[hill_check.pk]) not in text
+    hill = case_of(campaign, county.hill1)
+    assert client.get(reverse("investigation:case", args=[hill.pk])).status_code == 404
+
+
 def test_classify_through_the_page_and_lost_refused_without_search(client, county, campaign):
     client.force_login(county.secretary)
     case = case_of(campaign, county.east1)

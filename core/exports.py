@@ -22,6 +22,7 @@ is busy (`_write`). A job whose worker dies stops beating (`heartbeat_at`) and i
 import io
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -60,13 +61,21 @@ class ExportRefused(Exception):
     """The user may not start another export now; the message says why, in Chinese."""
 
 
+class NothingToExport(ExportRefused):
+    """The filters match no row: no file is made and no job queued."""
+
+
+NOTHING = "没有符合当前筛选条件的记录，未生成文件。请调整筛选条件后再导出。"
+
+
 @dataclass
 class Spec:
     doc: documents.Register
     rows: object  # a queryset, already scoped and ordered
     stem: str  # file name without extension
     scope: object = None  # the record the audit entry hangs on (an organization); default the user
-    description: str = ""  # the filter, in words a person reads (for the audit)
+    description: str = ""  # the filter, in words a person reads (for the audit and 我的下载)
+    row_word: str = "行"  # what a row is, in the file name: 党员名册_东街村党支部_10人_20261206.xlsx
 
     def count(self):
         return self.rows.count()
@@ -95,15 +104,76 @@ def build(name, user, params):
     return _exporters[name](user, params)
 
 
-def filename(spec, fmt):
-    return f"{spec.stem}_{timezone.localdate():%Y%m%d}.{fmt}"
+# Characters a file name may not hold on Windows, and the runs of space a name should not hold.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+|\s+')
+_LONG_DIGITS = re.compile(r"\d{9,}")
+NAME_MAX = 120  # characters before the extension (ExportJob.filename holds 200)
 
 
-def attachment(content, name, content_type):
+def _part(text):
+    """One part of a file name: no path or reserved characters."""
+    return _UNSAFE.sub("-", str(text)).strip("-. ")
+
+
+def _masked(text):
+    """A searched ID or phone number kept masked (a file name travels further than the file)."""
+    return _LONG_DIGITS.sub(lambda m: m.group()[:3] + "＊" * (len(m.group()) - 7) + m.group()[-4:], str(text))
+
+
+def file_name(stem, fmt, *, unit="", filters=(), rows=None, row_word="行", day=None):
+    """A name that says what the file holds, so two downloads can be told apart:
+    {stem}_{unit}_{each chosen filter}_{rows}{row_word}_{date}.{fmt}, e.g.
+    党员名册_东街村党支部_预备党员_3人_20261206.xlsx. The unit is left out when the stem names it."""
+    parts = [stem]
+    if unit and unit not in stem:
+        parts.append(unit)
+    parts.extend(_masked(f) for f in filters)
+    if rows is not None:
+        parts.append(f"{rows}{row_word}")
+    parts.append(f"{day or timezone.localdate():%Y%m%d}")
+    name = "_".join(p for p in map(_part, parts) if p)
+    if len(name) > NAME_MAX:  # many filters: keep the head (what and whose) and the tail (rows, date)
+        tail = "_".join(map(_part, parts[-2:] if rows is not None else parts[-1:]))
+        name = name[:NAME_MAX - len(tail) - 2] + "…_" + tail
+    return f"{name}.{fmt}"
+
+
+# A filter whose value alone would not say what it is (a searched name, 全部, 是) keeps its label.
+_LABELLED = {"搜索", "姓名", "关键词"}
+_BARE = {"全部", "是", "否", "有", "无"}
+
+
+def filter_parts(filters):
+    """The chosen filters [(label, value)] as parts of a file name: 预备党员, 搜索-张, 在册状态-全部."""
+    return [f"{label}-{value}" if label in _LABELLED or value in _BARE else value for label, value in filters]
+
+
+def filename(spec, fmt, rows=None):
+    doc = spec.doc
+    filters = filter_parts(getattr(doc, "filters", None) or ())
+    return file_name(spec.stem, fmt, unit=getattr(doc, "unit_name", ""), filters=filters, rows=rows,
+                     row_word=spec.row_word)
+
+
+def content_disposition(name, inline=False):
+    """attachment (or inline); filename="<ASCII>"; filename*=UTF-8''<the Chinese name> (RFC 6266 and
+    5987): every browser of the last decade takes filename*; the ASCII one is for anything older."""
     from urllib.parse import quote
 
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    ascii_stem = re.sub(r"[^A-Za-z0-9.-]+", "_", stem).strip("_.")
+    if not re.search(r"[A-Za-z]", ascii_stem):
+        ascii_stem = f"download_{ascii_stem}".rstrip("_")
+    fallback = f"{ascii_stem}.{ext}" if ext else ascii_stem
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+
+
+def attachment(content, name, content_type, inline=False):
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response["Content-Disposition"] = content_disposition(name, inline)
     return response
 
 
@@ -123,21 +193,40 @@ def start(user, name, fmt, params):
     content_type, render = FORMATS[fmt]
     spec = build(name, user, params)
     total = spec.count()
+    if total == 0:
+        raise NothingToExport(NOTHING)
     if total <= settings.EXPORT_SYNC_MAX_ROWS[fmt]:
         buf = io.BytesIO()
         n = render(spec.doc, spec.iter_rows(), buf)
+        file = filename(spec, fmt, n)
         with transaction.atomic():
-            record(user, spec, fmt, filename(spec, fmt), n)
-        return attachment(buf.getvalue(), filename(spec, fmt), content_type), None
+            record(user, spec, fmt, file, n)
+        return attachment(buf.getvalue(), file, content_type), None
     recover_stale(user)
     with transaction.atomic():
         _check_pending(user)
         job = ExportJob.objects.create(
-            user=user, exporter=name, fmt=fmt, params=params, total=total, title=filename(spec, fmt),
+            user=user, exporter=name, fmt=fmt, params=params, total=total, title=filename(spec, fmt, total),
+            description=spec.description[:1000],
         )
         run_export.enqueue(str(job.pk))  # the task row commits with the job, or neither does
     prune(user)
     return None, job
+
+
+def refused(request, exc):
+    """The answer to an export refused (ExportRefused): its message, and back to the page the user
+    exported from (the filters still chosen), else 我的下载."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    messages.error(request, str(exc))
+    back = request.META.get("HTTP_REFERER", "")
+    if isinstance(exc, NothingToExport) and url_has_allowed_host_and_scheme(back, {request.get_host()},
+                                                                           request.is_secure()):
+        return redirect(back)
+    return redirect("downloads")
 
 
 def _check_pending(user):
@@ -297,17 +386,17 @@ def _build_file(job_id):
             log.warning("export %s: progress not recorded", job_id)
 
     spec = build(job.exporter, user, job.params)
-    name = filename(spec, job.fmt)
     with _work_dir(job_id) as work:
         tmp = work / f"out.{job.fmt}"
         with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
             n = render(spec.doc, spec.iter_rows(), fh, progress)
+        name = filename(spec, job.fmt, n)  # the rows written (a member may have left meanwhile)
         with open(tmp, "rb") as fh:
             job.file.save(name, File(fh), save=False)
 
     def finish():
         updated = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
-            file=job.file.name, filename=name, status=ExportJob.Status.DONE, done=n, total=n,
+            file=job.file.name, filename=name, title=name, status=ExportJob.Status.DONE, done=n, total=n,
             finished_at=timezone.now(), heartbeat_at=timezone.now())
         if updated:
             record(user, spec, job.fmt, name, n)

@@ -141,6 +141,8 @@ class ExportJob(models.Model):
     fmt = models.CharField(max_length=10)
     params = models.JSONField(default=dict)
     title = models.CharField("文件", max_length=200)
+    # What the file holds, in words (the filters chosen, the columns): shown in 我的下载.
+    description = models.TextField("内容", blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)

@@ -44,7 +44,9 @@ def retry_job(request, pk):
 
 def download_file(request, pk):
     job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk, status=ExportJob.Status.DONE)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    response = FileResponse(job.file.open("rb"), as_attachment=True)
+    response["Content-Disposition"] = exports.content_disposition(job.filename)
+    return response
 
 
 def job_status(request, pk):

@@ -156,4 +156,4 @@ def dues_sheet(user, params):
     year = parse_year(one("year"))
     rows = sheet_rows(user, branch, year)
     return ListSpec(doc=sheet_document(branch, year), rows=rows, stem=f"党费收缴登记表_{branch.name}_{year}",
-                    scope=branch, description=f"党支部：{branch.name}；年度：{year}年")
+                    scope=branch, description=f"党支部：{branch.name}；年度：{year}年", row_word="人")

@@ -172,8 +172,7 @@ def sheet_export(request, org_pk, fmt):
     try:
         response, job = exports.start(request.user, "dues_sheet", fmt, params)
     except exports.ExportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("downloads")
+        return exports.refused(request, exc)
     if job is not None:
         notify_queued(request, job)
         return redirect("downloads")

@@ -71,4 +71,4 @@ def roster(user, params):
     if org is None and len(user.grant_list) == 1:
         org = user.grant_list[0].organization
     return exports.Spec(doc=doc, rows=load_rows(qs, columns, *ROW_FIELDS), stem="党员名册", scope=org,
-                        description=describe(form, columns))
+                        description=describe(form, columns), row_word="人")

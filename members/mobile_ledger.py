@@ -201,4 +201,5 @@ def export(user, params):
     data = _querydict(params)
     qs, form, direction = ledger(user, data)
     doc, org = document(user, form, direction, columns_for(user, direction))
-    return exports.Spec(doc=doc, rows=qs, stem=TITLES[direction], scope=org, description=describe(form, direction))
+    return exports.Spec(doc=doc, rows=qs, stem=TITLES[direction], scope=org, description=describe(form, direction),
+                        row_word="人")

@@ -68,8 +68,7 @@ def ledger_export(request, fmt):
     try:
         response, job = exports.start(request.user, "mobile_ledger", fmt, params_from_request(request))
     except exports.ExportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("downloads")
+        return exports.refused(request, exc)
     if job is not None:
         notify_queued(request, job)
         return redirect("downloads")

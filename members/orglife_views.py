@@ -337,7 +337,8 @@ def summary_export(request, fmt):
     buf = io.BytesIO()
     content_type, render_doc = exports.FORMATS[fmt]
     render_doc(grid, None, buf)
-    name = f"三会一课_{org.name}_{year}年第{q}季度.{fmt}"
+    name = exports.file_name("三会一课", fmt, unit=org.name, filters=[f"{year}年第{q}季度"], rows=len(branches),
+                             row_word="个党支部")
     with transaction.atomic():
         audit.record(request.user, org, audit.Action.EXPORT,
                      reason=f"导出{exports.FORMAT_NAMES[fmt]}《{name}》，共 {len(branches)} 个党支部")

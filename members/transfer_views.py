@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from accounts import permissions
-from core import audit
+from core import audit, exports
 from core.scoping import covers
 
 from . import transfers
@@ -76,7 +76,8 @@ def letter_pdf(request, pk):
     letter = _letter(request, pk)
     content = render_letter_pdf(letter, full_id=covers(request.user.editor_paths, letter.from_org.path))
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="letter-{letter.number}.pdf"'
+    response["Content-Disposition"] = exports.content_disposition(
+        f"组织关系介绍信_{letter.number}_{letter.member.name}.pdf", inline=True)
     return response
 
 

@@ -70,8 +70,7 @@ def roster_export(request, fmt):
     try:
         response, job = exports.start(request.user, "roster", fmt, params_from_request(request))
     except exports.ExportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("downloads")
+        return exports.refused(request, exc)
     if job is not None:
         notify_queued(request, job)
         return redirect("downloads")

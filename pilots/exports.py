@@ -57,4 +57,4 @@ def summaries(user, params):
     doc = Register(title=f"{program.name}经验材料汇总", columns=COLUMNS, unit_name="",
                    signatory=signatory("county"))
     return RowsSpec(doc=doc, rows=rows, stem=f"{program.name}_经验材料汇总", scope=program,
-                    description=f"试点单位 {len(rows)} 个")
+                    description=f"试点单位 {len(rows)} 个", row_word="个单位")

@@ -93,6 +93,7 @@ def dispatch_pdf(request, pk):
     month = _month(request)
     entries = dispatch.pack(visible_units(request.user, program), month)
     content = dispatch.pack_pdf(program, month, entries)
-    name = f"{program.name}_{month:%Y年%m月}调度会商材料.pdf"
+    name = exports.file_name(f"{program.name}_{month:%Y年%m月}调度会商材料", "pdf", rows=len(entries),
+                             row_word="个单位")
     dispatch.record_pack(request.user, program, month, name, len(entries))
     return exports.attachment(content, name, "application/pdf")

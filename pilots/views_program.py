@@ -125,8 +125,7 @@ def summaries_export(request, pk, fmt):
     try:
         response, job = exports.start(request.user, "pilot_summaries", fmt, {"program": [str(program.pk)]})
     except exports.ExportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("downloads")
+        return exports.refused(request, exc)
     if job is not None:
         notify_queued(request, job)
         return redirect("downloads")

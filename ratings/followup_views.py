@@ -157,7 +157,7 @@ def _send(request, doc, rows, fmt, stem, scope, description):
     content_type, render_doc = exports.FORMATS[fmt]
     buf = io.BytesIO()
     n = render_doc(doc, rows, buf)
-    name = f"{stem}_{timezone.localdate():%Y%m%d}.{fmt}"
+    name = exports.file_name(stem, fmt, rows=n)
     with transaction.atomic():
         audit.record(request.user, scope or request.user, audit.Action.EXPORT,
                      reason=f"导出{exports.FORMAT_NAMES[fmt]}《{name}》，共 {n} 行；{description}")
@@ -183,7 +183,7 @@ def annual_export(request, fmt):
 def _print(request, entries, stem, scope):
     buf = io.BytesIO()
     documents.render_form_pdf("ratings/followup/printout_pdf.html", {"forms": [docs.printout(e) for e in entries]}, buf)
-    name = f"{stem}.pdf"
+    name = exports.file_name(stem, "pdf", rows=len(entries), row_word="份")
     with transaction.atomic():
         audit.record(request.user, scope, audit.Action.EXPORT,
                      reason=f"打印《党员季度星级评定表》{len(entries)}份（{name}）")

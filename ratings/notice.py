@@ -71,7 +71,7 @@ def notice_pdf_response(request, sheet):
     q = sheet.quarter
     name = f"{sheet.branch.name}{q.year}年第{q.quarter}季度星级评定公示表.pdf"
     response = HttpResponse(notice_pdf(sheet, request), content_type="application/pdf")
-    from urllib.parse import quote
+    from core.exports import content_disposition
 
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    response["Content-Disposition"] = content_disposition(name, inline=True)
     return response

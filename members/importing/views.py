@@ -137,4 +137,5 @@ def branch_info_forms(request, org_pk):
         messages.error(request, "该党支部没有在册党员。" if not members else
                        f"该党支部在册党员超过 {MAX_MEMBERS} 名，请在党员页面逐人打印采集表。")
         return redirect("branches:detail", branch.pk)
-    return attachment(render_forms(request.user, members), f"{branch.name}_党员信息采集表.pdf", "application/pdf")
+    return attachment(render_forms(request.user, members), f"{branch.name}_党员信息采集表_{len(members)}人.pdf",
+                      "application/pdf")

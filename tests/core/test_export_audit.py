@@ -1,10 +1,9 @@
 """Every file with personal data that leaves the system is audited: who, which file, which filter (in
 words), how many rows; at once or in the background; shown in 操作记录 to those whose scope covers it."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core import audit
 from core.models import AuditEntry, ExportJob
@@ -19,9 +18,10 @@ def test_an_export_at_once_is_audited(client, county):
     client.force_login(county.secretary)
     client.post(reverse("members:export_xlsx"), {"q": "张", "category": "full", "columns": ["name", "id_number"]})
     [entry] = exports_audited()
-    today = datetime.date.today()
+    today = timezone.localdate()
     assert entry.actor == county.secretary and entry.object_id == str(county.east.pk)
-    assert entry.reason == (f"导出Excel《党员名册_{today:%Y%m%d}.xlsx》，共 2 行；筛选条件：搜索：张；人员类别：正式党员；"
+    assert entry.reason == (f"导出Excel《党员名册_东街村党支部_搜索-张_正式党员_2人_{today:%Y%m%d}.xlsx》，共 2 行；"
+                            "筛选条件：搜索：张；人员类别：正式党员；"
                             "在册状态：在册；列：序号、姓名、公民身份号码")
 
 

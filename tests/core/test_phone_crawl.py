@@ -139,8 +139,13 @@ def full_county(county):
                              today + datetime.timedelta(days=20))
     ratings.prepare(q.sheets.get(branch=county.east))
     pilot_objects(county)
+    from core.exports import file_name
+
+    title = file_name("党员名册", "xlsx", unit="东街村第一党小组", filters=["预备党员", "搜索-13912345678"], rows=3,
+                      row_word="人")
     for user in (county.admin, county.committee, county.secretary, county.cadre):
-        ExportJob.objects.create(user=user, exporter="roster", fmt="xlsx", title="党员名册.xlsx", total=3,
+        ExportJob.objects.create(user=user, exporter="roster", fmt="xlsx", title=title, total=3,
+                                 description="人员类别：预备党员；在册状态：在册；列：序号、姓名、性别、出生日期、公民身份号码",
                                  status=ExportJob.Status.DONE)
     return county
 

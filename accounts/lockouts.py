@@ -66,6 +66,8 @@ def client_username(request, credentials):
     return name or None
 
 
+# Said after a wrong password when few tries are left before the lock.
+ATTEMPTS_LEFT = "再输错{remaining}次，该账号将被暂时锁定{minutes}分钟。忘记密码请联系县委组织部重置。"
 LOCK_MESSAGE = "登录失败次数过多，该账号或本机已被暂时锁定。请{minutes}分钟后再试，或联系县委组织部解锁。"
 
 
@@ -88,6 +90,9 @@ class LoginView(auth_views.LoginView):
         failures = getattr(self.request, "axes_failures_since_start", None) or 0
         if failures > 1 and not getattr(self.request, "axes_locked_out", False):
             time.sleep(min(settings.LOGIN_FAILURE_DELAY * (failures - 1), settings.LOGIN_FAILURE_DELAY_MAX))
+        remaining = settings.AXES_FAILURE_LIMIT - failures
+        if failures and 0 < remaining <= 3 and form.has_error("__all__", "invalid_login"):
+            form.add_error(None, ATTEMPTS_LEFT.format(remaining=remaining, minutes=cooloff_minutes()))
         return super().form_invalid(form)
 
 

@@ -41,6 +41,77 @@ def quick_selects(form):
             field.widget = quick
 
 
+def _stock(field, key):
+    """Django's own message for `key` on this field's class (None when the form set its own)."""
+    message = field.error_messages.get(key)
+    for cls in type(field).__mro__:
+        default = getattr(cls, "default_error_messages", {}).get(key)
+        if default is not None:
+            return message is default
+    return message is None or message == validators.MAX_LENGTH_MESSAGE
+
+
+def _required_message(field, label):
+    if isinstance(field, forms.BooleanField):
+        return f"请勾选“{label}”。"
+    if isinstance(field, forms.FileField):
+        return f"请选择要上传的{label}。"
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
+        return f"请选择“{label}”。"
+    if isinstance(field, forms.DateField):
+        return f"请填写“{label}”，如 2026-11-27。"
+    return f"请填写“{label}”。"
+
+
+def _invalid_message(field, label):
+    if isinstance(field, forms.DateField):
+        return f"“{label}”不是有效的日期，请按 2026-11-27 的格式填写。"
+    if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
+        return f"“{label}”应填写数字。"
+    if isinstance(field, forms.EmailField):
+        return f"“{label}”不是有效的电子邮箱地址，请检查。"
+    return f"“{label}”的格式不对，请检查后重新填写。"
+
+
+def plain_messages(field):
+    """Django's stock messages (这个字段是必填项。选择一个有效的选项…) said plainly, with the field's
+    label and what to do: 请填写“姓名”。A message the form set itself is kept. Placeholders are
+    Django's own (%(limit_value)s …), filled in when the error is raised."""
+    label = str(field.label or "").strip()
+    if not label:
+        return
+    messages = {
+        "required": lambda: _required_message(field, label),
+        "invalid_choice": lambda: f"“{label}”没有所选的这一项，请从列表中重新选择。",
+        "invalid_list": lambda: f"“{label}”请从列表中选择。",
+        "invalid_pk_value": lambda: f"“{label}”没有所选的这一项，请从列表中重新选择。",
+        "invalid": lambda: _invalid_message(field, label),
+        "max_length": lambda: f"“{label}”{validators.MAX_LENGTH_MESSAGE}",
+        "min_length": lambda: f"“{label}”至少%(limit_value)d个字，当前为%(show_value)d个字。",
+        "min_value": lambda: f"“{label}”不能小于%(limit_value)s。",
+        "max_value": lambda: f"“{label}”不能大于%(limit_value)s。",
+        "max_digits": lambda: f"“{label}”最多%(max)s位数字。",
+        "max_decimal_places": lambda: f"“{label}”最多保留%(max)s位小数。",
+        "max_whole_digits": lambda: f"“{label}”的整数部分最多%(max)s位。",
+        "step_size": lambda: f"“{label}”应为%(limit_value)s的整数倍。",
+        "empty": lambda: f"上传的{label}是空文件，请检查后重新选择。",
+    }
+    numeric = isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField))
+    # Keys a validator raises (MaxLengthValidator, MinValueValidator …): the field takes its own
+    # message for them when it has one under the validator's code.
+    by_validator = {"max_length": isinstance(field, forms.CharField), "min_length": isinstance(field, forms.CharField),
+                    "min_value": numeric, "max_value": numeric, "step_size": numeric,
+                    "max_digits": isinstance(field, forms.DecimalField),
+                    "max_decimal_places": isinstance(field, forms.DecimalField),
+                    "max_whole_digits": isinstance(field, forms.DecimalField)}
+    for key, message in messages.items():
+        if key in by_validator:
+            if by_validator[key] and (key not in field.error_messages or _stock(field, key)):
+                field.error_messages[key] = message()
+        elif key in field.error_messages and _stock(field, key):
+            field.error_messages[key] = message()
+
+
 class CleanInputMixin:
     """The input rules of every form of the project (tests/core/test_inputs.py walks them all):
     each text field refuses text outside the expected script (core.validators.check_text) and
@@ -60,6 +131,8 @@ class CleanInputMixin:
                     )
             elif isinstance(field, forms.DateField) and validators.validate_past_date not in field.validators:
                 field.validators.append(validators.validate_date_range)
+        for field in self.fields.values():
+            plain_messages(field)
 
 
 class ServiceErrorsMixin(CleanInputMixin):

@@ -158,7 +158,7 @@ def test_create_form_requires_a_parent_in_scope(client, county):
     base = {"name": "新支部", "kind": "branch", "category": "3", "sector": "rural",
             "officers-TOTAL_FORMS": "0", "officers-INITIAL_FORMS": "0"}
     page = client.post(reverse("branches:create"), base).content.decode()
-    assert "这个字段是必填项" in page
+    assert "请选择“上级党组织”。" in page
     page = client.post(reverse("branches:create"), {**base, "parent": county.other_town.pk}).content.decode()
     assert "所选党组织不存在或不在您的管理范围内" in page
     assert not Organization.objects.filter(name="新支部").exists()

@@ -138,7 +138,7 @@ def test_correcting_and_deleting_a_payment(secretary, county):
     _post(secretary, county, LAST, [(county.east1, "15")])
     url = f"{reverse('members:dues_correct', args=[county.east1.pk])}?month={LAST:%Y-%m}"
     response = secretary.post(url, {"amount": "20", "paid_on": datetime.date.today().isoformat(), "reason": ""})
-    assert "这个字段是必填项" in response.content.decode() or "必填" in response.content.decode()
+    assert "请填写“更正原因”。" in response.content.decode()
     response = secretary.post(url, {"amount": "20", "paid_on": datetime.date.today().isoformat(), "reason": "录错"})
     assert response.status_code == 302
     assert DuesPayment.objects.get().amount == D("20.00")

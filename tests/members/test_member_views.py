@@ -27,7 +27,7 @@ def valid_post(county, **overrides):
 def test_secretary_adds_a_member_and_it_is_audited(client, county):
     client.force_login(county.secretary)
     response = client.post(reverse("members:create"), valid_post(county, id_number=""))
-    assert "这个字段是必填项" in response.content.decode()
+    assert "请填写“公民身份号码”。" in response.content.decode()
     data = valid_post(county)
     data["id_number"] = data["id_number"].lower()
     response = client.post(reverse("members:create"), data)
@@ -47,7 +47,7 @@ def test_secretary_adds_a_member_and_it_is_audited(client, county):
     ({"joined_on": "2099-01-01"}, "不能晚于今天"),
     ({"category": "probationary"}, "预备党员没有转正日期"),
     ({"full_member_on": "2010-12-01"}, "满一年"),
-    ({"name": ""}, "这个字段是必填项"),
+    ({"name": ""}, "请填写“姓名”。"),
     ({"phone": "1391234"}, "11位数字"),
     ({"party_group": "99999"}, "所选党小组不存在"),
 ])

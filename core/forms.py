@@ -45,9 +45,9 @@ def _stock(field, key):
     """Django's own message for `key` on this field's class (None when the form set its own)."""
     message = field.error_messages.get(key)
     for cls in type(field).__mro__:
-        default = getattr(cls, "default_error_messages", {}).get(key)
-        if default is not None:
-            return message is default
+        default = cls.__dict__.get("default_error_messages", {}).get(key)
+        if default is not None:  # a project field class's own default is its author's message
+            return message is default and cls.__module__.startswith("django.")
     return message is None or message == validators.MAX_LENGTH_MESSAGE
 
 

@@ -134,7 +134,7 @@ def test_member_form_says_which_field(client, county):
                                                              joined_on="2010-02-30")).content.decode()
     assert "请填写“姓名”。" in page and "请填写“公民身份号码”。" in page
     assert "“人员类别”没有所选的这一项" in page
-    assert "入党日期</a>：日期格式应为 2026-11-27。" in page  # the form's own message, after its label
+    assert 'href="#id_joined_on"' in page  # the date field says its own message (core/dates.py)
     # the summary at the top links each message, without saying the label twice
     assert "姓名</a>：请填写“姓名”" not in page and ">请填写“姓名”。</a>" in page
     for stock in STOCK:

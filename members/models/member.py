@@ -154,6 +154,8 @@ class Member(models.Model):
             models.Index(fields=["roll_state", "name_pinyin", "id"], name="member_roll_name"),
             # The roster's count by 人员类别 reads this index alone (3 ms on 30,000, not 70 ms).
             models.Index(fields=["roll_state", "category"], name="member_roll_category"),
+            # The roster's tree counts the members on the roll by branch from this index alone.
+            models.Index(fields=["roll_state", "organization"], name="member_roll_org"),
             models.Index(fields=["id_number"], name="member_id_number"),
             # Searched by prefix as a range (>= "zhm" and < "zhn"), which both databases walk on a
             # plain index (SQLite's LIKE is case-insensitive and cannot; members/roster.py).

@@ -105,7 +105,7 @@ def roster_compact(rows, show_org):
         out.append(
             f'<li><a class="rc-name" href="{head}{row.pk}{tail}">{escape(row.name)}</a>'
             f'<span class="rc-cat">{escape(CATEGORY(row.category))}</span>'
-            + (f'<a class="rc-tel" href="tel:{escape(phone)}" aria-label="拨打{escape(row.name)}的电话 {escape(phone)}">'
+            + (f'<a class="rc-tel" href="tel:{escape(phone)}" aria-label="拨打电话 {escape(phone)}">'
                f'{escape(_phone_shown(phone))}</a>' if phone else '<span class="rc-tel rc-none">无手机号码</span>')
             + (f'<span class="rc-org">{escape(row.organization.name)}</span>' if show_org else "")
             + "</li>"
@@ -128,17 +128,15 @@ def roster_tree(context, roots, selected):
     out = []
 
     def node(n, depth):
-        org = n["org"]
-        count = n["counts"].get("党员", 0)
-        current = ' aria-current="true"' if selected is not None and org.pk == selected.pk else ""
-        label = (f'<a class="tree-link" href="{escape(base)}org={org.pk}"{current}>{escape(org.name)}</a>'
-                 f'<span class="tree-count" title="在册党员">{count}</span>')
-        if not n["children"]:
+        current = ' aria-current="true"' if selected is not None and n.pk == selected.pk else ""
+        label = (f'<a class="tree-link" href="{escape(base)}org={n.pk}"{current}>{escape(n.name)}</a>'
+                 f'<span class="tree-count" title="在册党员">{n.count}</span>')
+        if not n.children:
             out.append(f'<li><div class="tree-node"><span class="leaf" aria-hidden="true"></span>{label}</div></li>')
             return
-        is_open = depth == 0 or (selected_path is not None and selected_path.startswith(org.path))
+        is_open = depth == 0 or (selected_path is not None and selected_path.startswith(n.path))
         out.append(f'<li><details{" open" if is_open else ""}><summary class="tree-node">{label}</summary><ul>')
-        for child in n["children"]:
+        for child in n.children:
             node(child, depth + 1)
         out.append("</ul></details></li>")
 

@@ -129,7 +129,7 @@ YES_NO = [("", "全部"), ("yes", "是"), ("no", "否")]
 
 class RosterFilterForm(CleanInputMixin, forms.Form):
     q = forms.CharField(label="搜索", required=False, max_length=SEARCH_MAX,
-                        widget=forms.TextInput(attrs={"placeholder": "姓名、拼音首字母、身份证号或手机号",
+                        widget=forms.TextInput(attrs={"placeholder": "姓名、拼音、身份证或手机号",
                                                                  "type": "search", "autocomplete": "off",
                                                                  "enterkeyhint": "search"}))
     org = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.none(), required=False,

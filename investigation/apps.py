@@ -19,3 +19,5 @@ class InvestigationConfig(AppConfig):
         audit.register_label(VerificationReport, "summary", "核查情况")
         todo.register()
         panels.register(25, todo.panel)
+
+        from . import documents_views  # noqa: F401  (the forms' exporters register themselves)

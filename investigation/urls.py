@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import documents_views, views
 
 app_name = "investigation"
 urlpatterns = [
@@ -17,4 +17,16 @@ urlpatterns = [
     path("opinions/<int:pk>/", views.opinion, name="opinion"),
     path("opinions/<int:pk>/sign/", views.sign, name="sign"),
     path("opinions/<int:pk>/signed/", views.signed_file, name="signed_file"),
+    # the forms (附件1–4, the ledger): ?campaign=&org=, default the newest campaign and the user's organization
+    path("forms/", documents_views.forms_page, name="forms"),
+    path("forms/annex1.xlsx", documents_views.register_file, {"name": "annex1", "fmt": "xlsx"}, name="annex1_xlsx"),
+    path("forms/annex1.pdf", documents_views.register_file, {"name": "annex1", "fmt": "pdf"}, name="annex1_pdf"),
+    path("forms/annex2.xlsx", documents_views.register_file, {"name": "annex2", "fmt": "xlsx"}, name="annex2_xlsx"),
+    path("forms/annex2.pdf", documents_views.register_file, {"name": "annex2", "fmt": "pdf"}, name="annex2_pdf"),
+    path("forms/annex3.xlsx", documents_views.grid_file, {"name": "annex3", "fmt": "xlsx"}, name="annex3_xlsx"),
+    path("forms/annex3.pdf", documents_views.grid_file, {"name": "annex3", "fmt": "pdf"}, name="annex3_pdf"),
+    path("forms/annex4.xlsx", documents_views.grid_file, {"name": "annex4", "fmt": "xlsx"}, name="annex4_xlsx"),
+    path("forms/annex4.pdf", documents_views.grid_file, {"name": "annex4", "fmt": "pdf"}, name="annex4_pdf"),
+    path("forms/ledger.xlsx", documents_views.register_file, {"name": "ledger", "fmt": "xlsx"}, name="ledger_xlsx"),
+    path("forms/ledger.pdf", documents_views.register_file, {"name": "ledger", "fmt": "pdf"}, name="ledger_pdf"),
 ]

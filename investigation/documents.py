@@ -1,0 +1,261 @@
+"""The investigation's official forms, generated from the cases of a campaign under one organization
+(a branch, a committee or the county), each in Excel and PDF through core/documents:
+
+    附件1 经查找取得联系党员登记表            register: the cases whose contact was found
+    附件2 经查找仍然无法取得联系党员登记表    register: the cases classified 失联 (still unreachable)
+    附件3 与党组织失去联系党员情况汇总表      grid (annexes.py): one GROUP BY of the lost, one of the found
+    附件4 与党组织失去联系党员管理及处置情况汇总表  grid: one GROUP BY of the lost and found by disposition
+    排查台账                                  register: every case in scope
+(the 流动党员管理有关情况统计表 is members/mobile_stats.py: it reads only the members' records).
+
+Which members each counts (the campaign's cases, `Case`):
+    still unreachable  classification 失联 (a case whose contact was found is never 失联: services)
+    found              contact_found_on set (the 失去联系情形 code stays on the case for 附件1)
+    与党组织失去联系时间 from lost_since to the end of the search: the day contact was found, or the
+                       day the form is made for the still unreachable (lost_time.py for the ranges)
+    附件4's columns    from the member's record as the approved decisions left it: removed as
+                       取消预备党员资格 / 退党除名 / 自行脱党除名, 党籍 停止 / 保留组织关系 (出国（境）),
+                       else 纳入组织管理 for a found member on the roll. 限期改正 has no record in the
+                       system yet: it stays 0.
+
+The caller scopes: `org` is an organization the user may see (its whole subtree is then visible).
+The registers hide whole ID numbers where the user holds no editor grant (as the roster does).
+"""
+
+from dataclasses import replace
+
+from django.db.models import Case as CaseWhen
+from django.db.models import CharField, Count, Prefetch, Q, Value, When
+from django.utils import timezone
+
+from branches.choices import OrgCategory
+from core.documents import Column, Register, signatory
+from members import idcard
+from members.choices import Category, LostContactReason, MembershipStatus, RemovalKind, RollState
+from members.contacts import add_months
+
+from . import annexes, lost_time
+from .choices import Classification, DisposalProposal, KeyGroup, ScopeReason, SearchChannel, Verdict
+from .models import Case, SearchAttempt
+
+ANNEX1_TITLE = "经查找取得联系党员登记表"
+ANNEX2_TITLE = "经查找仍然无法取得联系党员登记表"
+LEDGER_TITLE = "党员组织关系排查台账"
+
+_CATEGORY = dict(Category.choices)
+_ORG_CATEGORY = dict(OrgCategory.choices)
+_REASON = dict(LostContactReason.choices)
+_CLASS = dict(Classification.choices)
+_DISPOSAL = dict(DisposalProposal.choices)
+_SCOPE = dict(ScopeReason.choices)
+_VERDICT = dict(Verdict.choices)
+_CHANNEL = dict(SearchChannel.choices)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def cases_under(org, campaign):
+    """The campaign's cases of the branches under `org` (itself included)."""
+    return Case.objects.filter(campaign=campaign, branch__path__startswith=org.path, branch__path__gte=org.path)
+
+
+def lost_cases(org, campaign):
+    return cases_under(org, campaign).filter(classification=Classification.LOST, contact_found_on__isnull=True)
+
+
+def found_cases(org, campaign):
+    return cases_under(org, campaign).filter(contact_found_on__isnull=False)
+
+
+# -- 附件3, 附件4 (grids) --------------------------------------------------------------------------
+
+def _frame(org):
+    return {"unit_name": org.name}
+
+
+def annex3(org, campaign, as_of=None):
+    """附件3 for `org` (two queries). Raises GridError (why, in Chinese) when it does not reconcile."""
+    as_of = as_of or _today()
+    lost = (lost_cases(org, campaign).annotate(range=lost_time.bucket_expression("lost_since", as_of))
+            .values_list("branch__category", "range", "lost_reason").annotate(n=Count("pk")).order_by())
+    year_ago = add_months(as_of, -12)
+    found = (found_cases(org, campaign).filter(contact_found_on__gt=year_ago, contact_found_on__lte=as_of)
+             .values_list("branch__category").annotate(n=Count("pk")).order_by())
+    values, problems = annexes.annex3_values(list(lost), list(found))
+    return annexes.annex3(values, as_of, problems, **_frame(org))
+
+
+def disposition_expression():
+    """A CASE naming 附件4's column of a case from its member's record ("" when none applies)."""
+    removed = {"member__roll_state": RollState.REMOVED}
+    return CaseWhen(
+        When(Q(**removed, member__removal_kind=RemovalKind.DISQUALIFIED), then=Value(annexes.DISQUALIFIED)),
+        When(Q(**removed, member__removal_kind=RemovalKind.QUIT), then=Value(annexes.QUIT)),
+        When(Q(**removed, member__removal_kind=RemovalKind.LAPSED), then=Value(annexes.LAPSED)),
+        When(Q(member__roll_state=RollState.ON_ROLL, member__membership_status=MembershipStatus.SUSPENDED),
+             then=Value(annexes.SUSPENDED)),
+        When(Q(member__roll_state=RollState.ON_ROLL, member__membership_status=MembershipStatus.RETAINED),
+             then=Value(annexes.RETAINED)),
+        When(Q(member__roll_state=RollState.ON_ROLL, contact_found_on__isnull=False), then=Value(annexes.MANAGED)),
+        default=Value(""), output_field=CharField(),
+    )
+
+
+def annex4(org, campaign, as_of=None):
+    """附件4 for `org` (one query): the campaign's lost and found members by what became of them."""
+    as_of = as_of or _today()
+    rows = (cases_under(org, campaign)
+            .filter(Q(classification=Classification.LOST) | Q(contact_found_on__isnull=False))
+            .annotate(column=disposition_expression())
+            .values_list("branch__category", "column").annotate(n=Count("pk")).order_by())
+    return annexes.annex4(annexes.annex4_values(list(rows)), as_of, **_frame(org))
+
+
+# -- registers -------------------------------------------------------------------------------------
+
+def _month(d):
+    return f"{d.year}年{d.month}月" if d else ""
+
+
+def _lost_time(case, today):
+    end = case.contact_found_on or today
+    if case.lost_since is None:
+        return ""
+    return f"{lost_time.describe(case.lost_since, end)}（自{_month(case.lost_since)}）"
+
+
+def _phone(case):
+    return case.current_phone or case.member.phone
+
+
+def _place(case):
+    m = case.member
+    return case.whereabouts or "；".join(filter(None, [m.work_unit, m.residence]))
+
+
+def _searches(case):
+    """已采取的查找措施: each channel tried with its count, and the last attempt's date and result."""
+    attempts = list(case.attempts.all())  # prefetched, in date order
+    if not attempts:
+        return "无查找记录"
+    counts = {}
+    for a in attempts:
+        counts[a.channel] = counts.get(a.channel, 0) + 1
+    channels = "、".join(f"{_CHANNEL.get(c, c)}{n}次" for c, n in counts.items())
+    last = attempts[-1]
+    return f"{channels}；最近一次{last.searched_on.year}年{last.searched_on.month}月{last.searched_on.day}日：{last.result}"
+
+
+def _outcome(case):
+    if case.contact_found_on:
+        return f"已取得联系（{case.contact_found_on:%Y-%m-%d}）"
+    if case.classification == Classification.LOST:
+        return "仍无法取得联系"
+    return "已分类" if case.classification else "未分类"
+
+
+def _common_head():
+    return [
+        Column("seq", "序号", None, 4.5, always=True, nowrap=True),
+        Column("name", "姓名", lambda c: c.member.name, 7, nowrap=True),
+        Column("gender", "性别", lambda c: c.member.gender, 3.5),
+        Column("birth", "出生年月", lambda c: _month(c.member.birth_date), 8, nowrap=True),
+        Column("id_number", "公民身份号码", lambda c: c.member.id_number, 17,
+               screen=lambda c: idcard.mask(c.member.id_number), nowrap=True),
+        Column("joined_on", "入党时间", lambda c: c.member.joined_on, 11, nowrap=True),
+        Column("category", "人员类别（正式/预备）", lambda c: _CATEGORY.get(c.member.category, "")[:2], 6),
+        Column("branch", "所在党支部", lambda c: c.branch.name, 12),
+        Column("org_category", "党组织类别（代码）", lambda c: _ORG_CATEGORY.get(c.branch.category, ""), 8),
+    ]
+
+
+def annex1_columns(today=None):
+    today = today or _today()
+    return [
+        *_common_head(),
+        Column("lost_time", "与党组织失去联系时间", lambda c: _lost_time(c, today), 10),
+        Column("reason", "失去联系情形（代码）", lambda c: _REASON.get(c.lost_reason, ""), 9),
+        Column("found_on", "取得联系时间", lambda c: c.contact_found_on, 11, nowrap=True),
+        Column("place", "现工作单位或居住地", _place, 14),
+        Column("phone", "联系电话", _phone, 11.5, nowrap=True),
+        Column("note", "备注", lambda c: c.note, 10),
+    ]
+
+
+def annex2_columns(today=None):
+    today = today or _today()
+    return [
+        *_common_head(),
+        Column("lost_time", "与党组织失去联系时间", lambda c: _lost_time(c, today), 10),
+        Column("reason", "失去联系情形（代码）", lambda c: _REASON.get(c.lost_reason, ""), 9),
+        Column("place", "现工作单位或居住地", _place, 12),
+        Column("phone", "联系电话", _phone, 11.5, nowrap=True),
+        Column("searches", "已采取的查找措施", _searches, 18),
+        Column("disposal", "处置意见（停止党籍／取消预备党员资格）", lambda c: _DISPOSAL.get(c.disposal_proposal, ""), 8),
+        Column("branch_opinion", "党支部意见", lambda c: c.branch_opinion, 10),
+        Column("committee_opinion", "基层党委意见", lambda c: c.committee_opinion, 10),
+        Column("note", "备注", lambda c: c.note, 8),
+    ]
+
+
+def ledger_columns():
+    return [
+        Column("seq", "序号", None, 4.5, always=True, nowrap=True),
+        Column("name", "姓名", lambda c: c.member.name, 7, nowrap=True),
+        Column("gender", "性别", lambda c: c.member.gender, 3.5),
+        Column("id_number", "公民身份号码", lambda c: c.member.id_number, 17,
+               screen=lambda c: idcard.mask(c.member.id_number), nowrap=True),
+        Column("category", "人员类别", lambda c: _CATEGORY.get(c.member.category, ""), 6),
+        Column("branch", "所在党支部", lambda c: c.branch.name, 12),
+        Column("scope", "列入原因", lambda c: _SCOPE.get(c.scope_reason, ""), 6),
+        Column("key_groups", "重点人群", lambda c: "、".join(k.label for k in KeyGroup if getattr(c, k.value)), 10),
+        Column("classification", "排查结论", lambda c: _CLASS.get(c.classification, "未分类"), 5),
+        Column("reason", "失去联系情形", lambda c: _REASON.get(c.lost_reason, ""), 8),
+        Column("last_contact", "最近联系日期", lambda c: c.member.last_contact_on, 11, nowrap=True),
+        Column("searches", "查找次数", lambda c: c.search_count, 4.5, nowrap=True),
+        Column("outcome", "排查结果", _outcome, 10),
+        Column("verdict", "核查意见", lambda c: _VERDICT.get(c.verdict, "未核查"), 5),
+        Column("note", "备注", lambda c: c.note, 10),
+    ]
+
+
+def masked_for(user, columns):
+    """The ID number whole only where an editor grant covers the case's branch (else masked)."""
+    if user.can_see_full_ids:
+        return columns
+    paths = user.editor_paths
+
+    def value(c):
+        return lambda case: c.value(case) if any(case.branch.path.startswith(p) for p in paths) else c.screen(case)
+
+    return [replace(c, value=value(c)) if c.key == "id_number" else c for c in columns]
+
+
+ORDER = ("branch__path", "-is_key", "member__name_pinyin", "pk")
+
+
+def _rows(qs, attempts=False):
+    qs = qs.select_related("member", "branch").order_by(*ORDER)
+    if attempts:
+        qs = qs.prefetch_related(Prefetch("attempts", queryset=SearchAttempt.objects.order_by("searched_on", "pk")))
+    return qs
+
+
+# name -> (title, rows(org, campaign), columns(today), with search attempts, narrowest text column in
+# characters: many text columns ask for more than two, and get a smaller font or A3 instead; fit.py)
+REGISTERS = {
+    "annex1": (ANNEX1_TITLE, found_cases, annex1_columns, False, 4),
+    "annex2": (ANNEX2_TITLE, lost_cases, annex2_columns, True, 4),
+    "ledger": (LEDGER_TITLE, cases_under, lambda today: ledger_columns(), False, 4),
+}
+
+
+def register(name, user, org, campaign, today=None):
+    """(Register, rows queryset) of register `name` for `org`."""
+    title, rows, columns, attempts, min_wrap = REGISTERS[name]
+    today = today or _today()
+    doc = Register(title=title, columns=masked_for(user, columns(today)), unit_name=org.name, as_of=today,
+                   signatory=signatory(org.kind), filters=[("排查工作", campaign.name)], min_wrap_em=min_wrap)
+    return doc, _rows(rows(org, campaign), attempts)

@@ -120,10 +120,13 @@ def _month(d):
 
 
 def _lost_time(case, today):
-    end = case.contact_found_on or today
-    if case.lost_since is None:
-        return ""
-    return f"{lost_time.describe(case.lost_since, end)}（自{_month(case.lost_since)}）"
+    """The duration (FORMS.md: from the last contact to the end of the search), e.g. 「1年1个月」."""
+    return lost_time.describe(case.lost_since, case.contact_found_on or today)
+
+
+def _code(label):
+    """The circled code of a national code list's label: 「③农村」 → 「③」 (the forms ask for 代码)."""
+    return label[:1]
 
 
 def _phone(case):
@@ -160,14 +163,15 @@ def _common_head():
     return [
         Column("seq", "序号", None, 4.5, always=True, nowrap=True),
         Column("name", "姓名", lambda c: c.member.name, 7, nowrap=True),
-        Column("gender", "性别", lambda c: c.member.gender, 3.5),
+        Column("gender", "性别", lambda c: c.member.gender, 3.5, nowrap=True),
         Column("birth", "出生年月", lambda c: _month(c.member.birth_date), 8, nowrap=True),
         Column("id_number", "公民身份号码", lambda c: c.member.id_number, 17,
                screen=lambda c: idcard.mask(c.member.id_number), nowrap=True),
-        Column("joined_on", "入党时间", lambda c: c.member.joined_on, 11, nowrap=True),
-        Column("category", "人员类别（正式/预备）", lambda c: _CATEGORY.get(c.member.category, "")[:2], 6),
+        Column("joined_on", "入党时间", lambda c: _month(c.member.joined_on), 8, nowrap=True),
+        Column("category", "人员类别（正式/预备）", lambda c: _CATEGORY.get(c.member.category, "")[:2], 4, nowrap=True),
         Column("branch", "所在党支部", lambda c: c.branch.name, 12),
-        Column("org_category", "党组织类别（代码）", lambda c: _ORG_CATEGORY.get(c.branch.category, ""), 8),
+        Column("org_category", "党组织类别（代码）", lambda c: _code(_ORG_CATEGORY.get(c.branch.category, "")), 5,
+               nowrap=True),
     ]
 
 
@@ -175,12 +179,12 @@ def annex1_columns(today=None):
     today = today or _today()
     return [
         *_common_head(),
-        Column("lost_time", "与党组织失去联系时间", lambda c: _lost_time(c, today), 10),
-        Column("reason", "失去联系情形（代码）", lambda c: _REASON.get(c.lost_reason, ""), 9),
+        Column("lost_time", "与党组织失去联系时间", lambda c: _lost_time(c, today), 8, nowrap=True),
+        Column("reason", "失去联系情形（代码）", lambda c: _code(_REASON.get(c.lost_reason, "")), 5, nowrap=True),
         Column("found_on", "取得联系时间", lambda c: c.contact_found_on, 11, nowrap=True),
-        Column("place", "现工作单位或居住地", _place, 14),
+        Column("place", "现工作单位或居住地", _place, 24),
         Column("phone", "联系电话", _phone, 11.5, nowrap=True),
-        Column("note", "备注", lambda c: c.note, 10),
+        Column("note", "备注", lambda c: c.note, 5),
     ]
 
 
@@ -188,15 +192,15 @@ def annex2_columns(today=None):
     today = today or _today()
     return [
         *_common_head(),
-        Column("lost_time", "与党组织失去联系时间", lambda c: _lost_time(c, today), 10),
-        Column("reason", "失去联系情形（代码）", lambda c: _REASON.get(c.lost_reason, ""), 9),
+        Column("lost_time", "与党组织失去联系时间", lambda c: _lost_time(c, today), 8, nowrap=True),
+        Column("reason", "失去联系情形（代码）", lambda c: _code(_REASON.get(c.lost_reason, "")), 5, nowrap=True),
         Column("place", "现工作单位或居住地", _place, 12),
         Column("phone", "联系电话", _phone, 11.5, nowrap=True),
-        Column("searches", "已采取的查找措施", _searches, 18),
+        Column("searches", "已采取的查找措施", _searches, 30),
         Column("disposal", "处置意见（停止党籍／取消预备党员资格）", lambda c: _DISPOSAL.get(c.disposal_proposal, ""), 8),
         Column("branch_opinion", "党支部意见", lambda c: c.branch_opinion, 10),
         Column("committee_opinion", "基层党委意见", lambda c: c.committee_opinion, 10),
-        Column("note", "备注", lambda c: c.note, 8),
+        Column("note", "备注", lambda c: c.note, 5),
     ]
 
 
@@ -246,8 +250,8 @@ def _rows(qs, attempts=False):
 # name -> (title, rows(org, campaign), columns(today), with search attempts, narrowest text column in
 # characters: many text columns ask for more than two, and get a smaller font or A3 instead; fit.py)
 REGISTERS = {
-    "annex1": (ANNEX1_TITLE, found_cases, annex1_columns, False, 4),
-    "annex2": (ANNEX2_TITLE, lost_cases, annex2_columns, True, 4),
+    "annex1": (ANNEX1_TITLE, found_cases, annex1_columns, False, 5),
+    "annex2": (ANNEX2_TITLE, lost_cases, annex2_columns, True, 6),
     "ledger": (LEDGER_TITLE, cases_under, lambda today: ledger_columns(), False, 4),
 }
 

@@ -20,4 +20,6 @@ class InvestigationConfig(AppConfig):
         todo.register()
         panels.register(25, todo.panel)
 
-        from . import documents_views  # noqa: F401  (the forms' exporters register themselves)
+        from . import documents, documents_views  # noqa: F401  (the forms' exporters register themselves)
+
+        services.SIGNED_DOCUMENT = documents.signed_forms  # a signature freezes 附件1–3 and the mobile table

@@ -257,9 +257,42 @@ REGISTERS = {
 
 
 def register(name, user, org, campaign, today=None):
-    """(Register, rows queryset) of register `name` for `org`."""
+    """(Register, rows queryset) of register `name` for `org`; `user` None: whole ID numbers (the
+    signed forms a committee reports upward)."""
     title, rows, columns, attempts, min_wrap = REGISTERS[name]
     today = today or _today()
-    doc = Register(title=title, columns=masked_for(user, columns(today)), unit_name=org.name, as_of=today,
+    columns = columns(today) if user is None else masked_for(user, columns(today))
+    doc = Register(title=title, columns=columns, unit_name=org.name, as_of=today,
                    signatory=signatory(org.kind), filters=[("排查工作", campaign.name)], min_wrap_em=min_wrap)
     return doc, _rows(rows(org, campaign), attempts)
+
+
+# -- what a committee signs ------------------------------------------------------------------------
+
+def signed_forms(opinion, data=None):
+    """The file a committee's signature freezes (investigation/services.py SIGNED_DOCUMENT): 附件1,
+    附件2, 附件3 and the 流动党员管理有关情况统计表 of its subtree, one PDF. A 附件3 that does not
+    reconcile refuses the signature with its reason. Returns (bytes, filename)."""
+    import io
+
+    from django.core.exceptions import ValidationError
+    from pypdf import PdfWriter
+
+    from core.documents import GridError, render_pdf
+    from members import mobile_stats
+
+    org, campaign = opinion.committee, opinion.campaign
+    try:
+        grids = [(annex3(org, campaign), None), (mobile_stats.grid(org), None)]
+    except GridError as exc:
+        raise ValidationError(f"表格数字不能相互印证，不能签署：{exc}") from exc
+    parts = [register("annex1", None, org, campaign), register("annex2", None, org, campaign), *grids]
+    writer = PdfWriter()
+    for doc, rows in parts:
+        buf = io.BytesIO()
+        render_pdf(doc, rows, buf)
+        buf.seek(0)
+        writer.append(buf)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), f"{org.name}排查登记表签署件.pdf"

@@ -34,7 +34,9 @@ RAW = ["{k}=%FF%FE%FD", "{k}=%C3%28", "{k}=%zz", "{k}=1&{k}=2&{k}=%00", "{k}"]
 HEAVY = {"members:export_xlsx", "members:export_pdf", "download_file", "ratings:annual_pdf", "ratings:entry_print",
          "ratings:sheet_print", "members:info_form", "members:info_forms", "members:import_errors",
          "members:import_template", "members:orglife_summary_xlsx",
-         "members:orglife_summary_pdf"}
+         "members:orglife_summary_pdf", "members:mobile_stats_xlsx", "members:mobile_stats_pdf",
+         *(f"investigation:{name}_{fmt}" for name in ("annex1", "annex2", "annex3", "annex4", "ledger")
+           for fmt in ("xlsx", "pdf"))}
 ROLES = ["admin", "secretary", "cadre"]
 
 

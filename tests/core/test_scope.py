@@ -120,6 +120,10 @@ URL_CASES = {
     "ratings:sheet_print": "sheet",
     **PILOT_URL_CASES,
     **INVESTIGATION_URL_CASES,
+    # the investigation's forms (?campaign=&org=: the newest campaign and the user's organization by default)
+    **{f"investigation:{name}": None for name in ("forms", "annex1_xlsx", "annex1_pdf", "annex2_xlsx", "annex2_pdf",
+                                                  "annex3_xlsx", "annex3_pdf", "annex4_xlsx", "annex4_pdf",
+                                                  "ledger_xlsx", "ledger_pdf")},
     "ratings:index": None,
     "ratings:open_quarter": None,  # the county's only: 403 for everyone else
     "ratings:criteria": None,

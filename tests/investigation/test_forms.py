@@ -331,3 +331,43 @@ def test_register_queries_are_constant_in_the_number_of_rows(inv, django_assert_
     doc, rows = documents.register("annex2", inv.admin, inv.root, inv.campaign)
     with django_assert_max_num_queries(2):
         assert len([[c.export_value(r, i) for c in doc.columns] for i, r in enumerate(rows)]) == 2
+
+
+# -- the committee's signature freezes the forms ----------------------------------------------------
+
+def _ready_to_sign(inv):
+    from investigation.models import CommitteeOpinion
+
+    for branch in (inv.east, inv.west):
+        check = inv.campaign.checks.get(branch=branch)
+        services.submit(inv.admin, check)
+        services.agree_rest(inv.committee, check)
+        services.finish_verification(inv.committee, check)
+    opinion = CommitteeOpinion.objects.get(campaign=inv.campaign, committee=inv.town)
+    return services.save_opinion(inv.committee, opinion, {"meeting_on": TODAY, "initial_handling": "继续查找"})
+
+
+def test_the_signed_file_holds_annexes_1_to_3_and_the_mobile_table(inv):
+    from core import versions
+
+    version = services.sign(inv.committee, _ready_to_sign(inv), "王书记")
+    content = versions.read_file(version)
+    assert version.filename == "城关镇党委排查登记表签署件.pdf" and content.startswith(b"%PDF")
+    text = pdf_text(content, "-layout")
+    for expected in ["经查找取得联系党员登记表", "经查找仍然无法取得联系党员登记表", "与党组织失去联系党员情况汇总表",
+                     "流动党员管理有关情况统计表", "张东二", "张东一", "李西一", inv.east1.id_number, "党委（盖章）：城关镇党委",
+                     "填报单位（盖章）：城关镇党委"]:
+        assert expected in text, expected
+    assert "王山一" not in text and "青山乡党委" not in text
+
+
+def test_a_signature_is_refused_while_annex3_does_not_reconcile(inv):
+    from django.core.exceptions import ValidationError
+
+    opinion = _ready_to_sign(inv)
+    Case.objects.filter(campaign=inv.campaign, member=inv.west1).update(lost_since=months_ago(2))
+    with pytest.raises(ValidationError) as err:
+        services.sign(inv.committee, opinion, "王书记")
+    assert "不能签署" in err.value.messages[0] and "1名失联党员失去联系不满6个月" in err.value.messages[0]
+    opinion.refresh_from_db()
+    assert not opinion.is_signed

@@ -2,6 +2,7 @@
 working group's verdicts, the committee's sign-off; out of scope answers 404."""
 
 import datetime
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -125,7 +126,10 @@ def test_working_group_sends_back_and_committee_signs(client, county, campaign):
     text = client.get(reverse("investigation:opinion", args=[opinion.pk])).content.decode()
     assert "已签署第1版" in text and "下载签署件" in text
     response = client.get(reverse("investigation:signed_file", args=[opinion.pk]) + "?v=1")
-    assert response.status_code == 200 and "张东一" in response.content.decode()
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")  # 附件1–3, the mobile table
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True,
+                          check=True).stdout.decode()
+    assert "经查找仍然无法取得联系党员登记表" in text and "党委（盖章）：城关镇党委" in text
     client.post(reverse("investigation:opinion", args=[opinion.pk]), {
         "meeting_on": datetime.date.today().isoformat(), "meeting_host": "王书记", "initial_handling": "改为限期查找",
         "report": "", **seen(opinion)})

@@ -7,6 +7,7 @@ import io
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,7 +23,7 @@ from core.forms import CleanInputMixin, quick_selects
 from core.views import notify_queued
 
 from . import documents
-from .models import Campaign
+from .models import Campaign, investigation_paths
 
 GRIDS = {"annex3": ("附件3", documents.annex3), "annex4": ("附件4", documents.annex4)}
 # (name, 附件 label, title, kind) in the order of the page
@@ -47,24 +48,33 @@ class FormsForm(CleanInputMixin, forms.Form):
         self.fields["campaign"].queryset = Campaign.objects.all()
         self.fields["campaign"].empty_label = None
         self.fields["org"].iterator = TreeChoiceIterator
-        self.fields["org"].queryset = Organization.objects.visible_to(user).exclude(kind=OrgKind.GROUP)
+        self.fields["org"].queryset = (Organization.objects.within(investigation_paths(user))
+                                       .exclude(kind=OrgKind.GROUP))
         self.fields["org"].empty_label = None
 
 
 def default_org(user):
+    """The organization of the user's first grant of an investigation role; None: the user takes no
+    part in the investigation (a tracking cadre)."""
+    paths = investigation_paths(user)
     for g in user.grant_list:
-        if g.organization.kind != OrgKind.GROUP:
+        if g.organization.kind != OrgKind.GROUP and any(g.organization.path.startswith(p) for p in paths):
             return g.organization
-    return Organization.objects.filter(parent=None).order_by("path").first() if user.is_superuser else None
+    if paths == [""]:  # a county-wide grant (the superuser): the county
+        return Organization.objects.filter(parent=None).order_by("path").first()
+    return None
 
 
 def choose(user, params):
-    """(form, campaign, org) from the request's parameters; Http404 when either is not the user's to see.
-    campaign is None when no campaign was ever opened."""
+    """(form, campaign, org) from the request's parameters; Http404 when either is not the user's to see
+    (organizations under the user's grants of the investigation's roles: models.investigation_paths),
+    PermissionDenied for a user without such a grant. campaign is None when no campaign was ever opened."""
     data = {"campaign": params.get("campaign") or "", "org": params.get("org") or ""}
     if not data["campaign"]:
         newest = Campaign.objects.order_by("-mobilize_start", "-pk").first()
         data["campaign"] = newest.pk if newest else ""
+    if not investigation_paths(user):
+        raise PermissionDenied("排查数据只对县委组织部、党(工)委和党支部书记开放。")
     if not data["org"]:
         org = default_org(user)
         if org is None:

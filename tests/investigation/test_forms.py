@@ -243,10 +243,21 @@ def test_ledger_lists_every_case_with_its_outcome(client, inv):
     assert "党员组织关系排查台账" in pdf_text(response.content, "-layout")
 
 
-def test_a_read_only_grant_gets_masked_ids(client, inv):
-    client.force_login(inv.cadre)  # tracking cadre of 东街村
-    ws = sheet(client.get(url("annex1_xlsx", inv, inv.east)))
-    assert ws["E5"].value == inv.east2.id_number[:4] + "*" * 14
+def test_a_tracking_cadre_sees_no_form(client, inv):
+    client.force_login(inv.cadre)  # tracking cadre of 东街村: the investigation is not its business
+    for name in FILES:
+        assert client.get(url(name, inv, inv.east)).status_code == 403, name
+        assert client.get(reverse(f"investigation:{name}")).status_code == 403, name
+    assert not AuditEntry.objects.filter(action="export").exists()
+
+
+def test_two_grants_get_the_forms_of_the_secretarys_branch_only(client, inv):
+    client.force_login(inv.two_grants)  # secretary of 东街村, tracking cadre of 山口村
+    page = client.get(reverse("investigation:forms")).content.decode()
+    assert f"org={inv.east.pk}" in page
+    assert client.get(url("ledger_xlsx", inv, inv.hill)).status_code == 404
+    ws = sheet(client.get(url("annex2_xlsx", inv, inv.east)))
+    assert ws["B5"].value == "张东一" and ws["E5"].value == inv.east1.id_number  # an editor grant: whole
 
 
 def test_a_long_register_goes_to_the_background_and_is_audited(client, inv, settings):
@@ -282,7 +293,7 @@ FILES = ["forms", "annex1_xlsx", "annex1_pdf", "annex2_xlsx", "annex2_pdf", "ann
 
 
 @pytest.mark.parametrize("viewer, org", [("sibling_secretary", "east"), ("other_committee", "town"),
-                                         ("committee", "other_town"), ("secretary", "town"), ("cadre", "west")])
+                                         ("committee", "other_town"), ("secretary", "town"), ("two_grants", "west")])
 def test_an_organization_outside_the_scope_answers_404(client, inv, viewer, org):
     client.force_login(getattr(inv, viewer))
     for name in FILES:

@@ -19,7 +19,7 @@ from members import dues, orglife, placements
 from . import services
 from .choices import KEY_GROUP_FIELDS, CheckState, Classification, Verdict
 from .forms import CampaignForm, ClassifyForm, OpinionForm, ReportForm, SearchForm, SignForm, VerdictForm
-from .models import BranchCheck, Campaign, Case, CommitteeOpinion
+from .models import BranchCheck, Campaign, Case, CommitteeOpinion, investigation_paths
 
 PAGE_SIZE = 100
 # the case list's filters (whitelisted)
@@ -85,6 +85,7 @@ def index(request):
         "campaigns": campaigns, "chosen": chosen, "checks": checks, "opinions": opinions, "totals": totals,
         "stage_now": chosen.stage_on(today) if chosen else None, "today": today,
         "form": CampaignForm() if services.can_open(request.user) else None,
+        "forms_open": bool(investigation_paths(request.user)),  # 表格 only for the investigation's roles
     })
 
 

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from conftest import bulk_members, seen
+from conftest import bulk_members, letter_out, make_member, seen
 from investigation import services
 from investigation.choices import CheckState
 from investigation.models import CommitteeOpinion
@@ -46,7 +46,10 @@ def test_a_tracking_cadre_sees_nothing_of_the_investigation(client, county, camp
     """Confidential (DOMAIN.md): by role as well as by scope. The cadre follows 东街村 as a pilot unit;
     two_grants is 东街村's secretary and 山口村's cadre: 东街村 only."""
     client.force_login(county.cadre)
-    assert "您的范围内没有参加排查的党支部" in client.get(reverse("investigation:index")).content.decode()
+    text = client.get(reverse("investigation:index")).content.decode()
+    assert "您的范围内没有参加排查的党支部" in text
+    # no way in that ends on a refusal: neither the menu entry nor the forms button
+    assert reverse("investigation:forms") not in text and 'href="/investigation/"' not in text
     case = case_of(campaign, county.east1)
     assert client.get(reverse("investigation:case", args=[case.pk])).status_code == 404
     client.force_login(county.two_grants)
@@ -173,3 +176,15 @@ def test_a_stale_classification_is_refused(client, county, campaign):
     assert "保存未成功" in response.content.decode()
     case.refresh_from_db()
     assert case.classification == "mobile"
+
+
+def test_the_case_of_a_member_transferred_out_of_the_county_shows_its_letter(client, county):
+    """A letter out of the county has a destination and no organization of ours: the case page
+    names the destination (it failed with a template error on such a case)."""
+    gone = make_member(county.east, "赵转出")
+    letter = letter_out(county.admin, gone)
+    campaign = open_campaign(county)
+    client.force_login(county.secretary)
+    response = client.get(reverse("investigation:case", args=[case_of(campaign, gone).pk]))
+    assert response.status_code == 200
+    assert f"第{letter.number}号" in response.content.decode() and letter.destination in response.content.decode()

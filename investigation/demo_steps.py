@@ -8,7 +8,7 @@ import datetime
 
 from demo import steps
 
-from . import services
+from . import lost_time, services
 from .choices import Classification, LostContactReason, SearchChannel
 from .forms import source_dates
 from .models import Case
@@ -47,7 +47,11 @@ def _self_check(ctx, user, check, share, day):
     cases = cases[: int(len(cases) * share)]
     oldest = sorted((c for c in cases if not c.member.is_mobile),
                     key=lambda c: (c.member.last_contact_on is not None, c.member.last_contact_on or day, c.pk))
-    lost, found = {c.pk for c in oldest[:3]}, {c.pk for c in oldest[3:4]}
+    # 失联 only for six months or more without contact (the classification refuses less)
+    away = [c for c in oldest
+            if lost_time.bucket(c.member.last_contact_on or c.member.joined_on, day) != lost_time.UNDER]
+    lost = {c.pk for c in away[:3]}
+    found = {c.pk for c in [c for c in oldest if c.pk not in lost][:1]}
     for i, case in enumerate(cases):
         m = case.member
         since = m.last_contact_on or m.joined_on

@@ -44,6 +44,7 @@ from members.choices import Category, RollState
 from members.models import Member, TransferLetter
 from members.models.transfers import LetterStatus
 
+from . import lost_time
 from .choices import (
     BRANCH_EDITABLE,
     KEY_GROUP_FIELDS,
@@ -309,6 +310,10 @@ def _clean_case(case, data, has_attempts):
             errors["note"] = "失去联系情形为“其他”的，请在备注中写明原因。"
         if not data.get("lost_since"):
             errors["lost_since"] = "失联党员请填写失去联系起始日期（最后一次参加组织生活或交纳党费的日期）。"
+        elif data["lost_since"] <= day and lost_time.bucket(data["lost_since"], day) == lost_time.UNDER:
+            # 失联 is six months or more out of contact (DOMAIN.md; 附件3's columns start there)
+            errors["lost_since"] = (f"自{data['lost_since']:%Y年%-m月%-d日}起与党组织失去联系不满六个月，不能分类为“失联”："
+                                    "请继续查找，或按实际情况分类为正常、流动或其他。")
         if data.get("contact_found_on"):
             errors["contact_found_on"] = "已取得联系的党员不能分类为“失联”，请改选其他结论。"
         if not has_attempts:

@@ -5,6 +5,7 @@ import datetime
 import subprocess
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import bulk_members, letter_out, make_member, seen
@@ -188,3 +189,21 @@ def test_the_case_of_a_member_transferred_out_of_the_county_shows_its_letter(cli
     response = client.get(reverse("investigation:case", args=[case_of(campaign, gone).pk]))
     assert response.status_code == 200
     assert f"第{letter.number}号" in response.content.decode() and letter.destination in response.content.decode()
+
+
+def test_lost_needs_six_months_out_of_contact(county):
+    """失联 is six months or more without contact: the classification refuses less, so 附件3's total
+    (col 1) always equals its time ranges (cols 2–5)."""
+    campaign = open_campaign(county)
+    case = case_of(campaign, county.east1)
+    today = services.today()
+    search(county.secretary, case)
+    recent = {"classification": "lost", "lost_reason": "1", "lost_since": today - datetime.timedelta(days=60)}
+    with pytest.raises(ValidationError) as refused:
+        services.classify(county.secretary, case, recent)
+    assert "不满六个月" in str(refused.value)
+    case.refresh_from_db()
+    assert case.classification == ""
+    services.classify(county.secretary, case, {**recent, "lost_since": today - datetime.timedelta(days=200)})
+    case.refresh_from_db()
+    assert case.classification == "lost"

@@ -32,7 +32,12 @@ def _counts(client, county, group):
     page = dict(client.get(reverse("branches:detail", args=[group.pk])).context["dependents"]).get("党员", 0)
     roster = client.get(reverse("members:roster"), {"org": group.pk}).context["page"].paginator.count
     params = {"org": group.pk, "columns": ["name", "party_group"]}
-    xlsx = sheet(client.post(reverse("members:export_xlsx"), params).content)
+    response = client.post(reverse("members:export_xlsx"), params)
+    if roster == 0:  # an export of 0 rows makes no file: back to the roster with a message
+        assert response.status_code == 302 and not client.post(reverse("members:export_pdf"), params).has_header(
+            "Content-Disposition")
+        return tree, page, roster, 0, 0
+    xlsx = sheet(response.content)
     names = [row[1] for row in xlsx.iter_rows(min_row=4, values_only=True) if row[1]]
     pdf = pdf_text(client.post(reverse("members:export_pdf"), params).content)
     pdf_names = [n for n in Member.objects.values_list("name", flat=True) if n in pdf]

@@ -173,6 +173,7 @@ def test_tree_and_detail_query_counts_are_constant(client, county, extra, django
         assert client.get(reverse("branches:tree")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("branches:detail", args=[county.town.pk])).status_code == 200
-    # + the pending decisions (core/decisions.py), + 待办事项 (one count), + transfers (one)
-    with django_assert_max_num_queries(10):
+    # + the pending decisions (core/decisions.py), + 待办事项 (one count), + transfers (one),
+    # + the investigation (its to-do counts, unsigned forms past due, the campaign panel)
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("dashboard")).status_code == 200

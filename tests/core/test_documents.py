@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from branches.choices import OrgKind
-from conftest import bulk_members, make_org
+from conftest import bulk_members, make_member, make_org
 from core.documents import Column, Register, render_pdf
 from core.documents import labels as doc_labels
 from core.documents import pdf as doc_pdf
@@ -55,6 +55,8 @@ def test_every_organization_kind_has_its_seal_and_signer():
 def test_roster_downloads_carry_the_labels_of_their_level(client, county, who, org, unit, signer):
     county.works = make_org("县直机关工委", OrgKind.WORKING_COMMITTEE, county.root)
     county.general = make_org("城关镇机关党总支", OrgKind.GENERAL_BRANCH, county.town)
+    for parent in (county.works, county.general):  # a list of 0 rows makes no file
+        make_member(make_org(f"{parent.name}第一党支部", OrgKind.BRANCH, parent), f"{parent.name[:2]}党员")
     client.force_login(getattr(county, who))
     params = {"org": getattr(county, org).pk} if org else {}
     ws = sheet(client.post(reverse("members:export_xlsx"), params).content)

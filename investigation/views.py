@@ -131,46 +131,41 @@ def check_detail(request, pk):
     })
 
 
-def submit(request, pk):
-    check = _check(request, pk)  # out of scope: 404, whatever the method
+def _check_action(request, pk, act):
+    """A POST that acts on a branch check: `act(check)` calls one service and returns (level, message)
+    for the page; a refusal lands on the page instead. Out of scope: 404, whatever the method."""
+    check = _check(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        services.submit(request.user, check)
+        level, text = act(check)
     except ValidationError as exc:
         _error(request, exc)
     else:
-        messages.success(request, "自查已提交党(工)委工作组核查。")
+        messages.add_message(request, level, text)
     return redirect("investigation:check", pk=check.pk)
+
+
+def submit(request, pk):
+    def act(check):
+        services.submit(request.user, check)
+        return messages.SUCCESS, "自查已提交党(工)委工作组核查。"
+    return _check_action(request, pk, act)
 
 
 def agree_rest(request, pk):
-    check = _check(request, pk)  # out of scope: 404, whatever the method
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
+    def act(check):
         n = services.agree_rest(request.user, check)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, f"已同意其余{n}名党员的自查结论。")
-    return redirect("investigation:check", pk=check.pk)
+        return messages.SUCCESS, f"已同意其余{n}名党员的自查结论。"
+    return _check_action(request, pk, act)
 
 
 def finish(request, pk):
-    check = _check(request, pk)  # out of scope: 404, whatever the method
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        check = services.finish_verification(request.user, check)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        if check.state == CheckState.RETURNED:
-            messages.warning(request, "核查完成：有党员被退回，党支部补查后重新提交。")
-        else:
-            messages.success(request, "核查完成：全部同意。")
-    return redirect("investigation:check", pk=check.pk)
+    def act(check):
+        if services.finish_verification(request.user, check).state == CheckState.RETURNED:
+            return messages.WARNING, "核查完成：有党员被退回，党支部补查后重新提交。"
+        return messages.SUCCESS, "核查完成：全部同意。"
+    return _check_action(request, pk, act)
 
 
 def report(request, pk):

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core import concurrency
-from core.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet, under
 from core.validators import model_input_errors
 
 from .choices import BRANCH_KINDS, OfficerPost, OrgCategory, OrgKind, Sector
@@ -22,7 +22,7 @@ class OrganizationQuerySet(ScopedQuerySet):
         return self.filter(kind__in=BRANCH_KINDS)
 
     def subtree(self, org):
-        return self.filter(path__startswith=org.path)
+        return self.filter(under("path", org.path))
 
 
 class Organization(models.Model):

@@ -11,7 +11,7 @@ core knows no domain app: it reads `user.scope_paths` (defined by the user model
 from functools import reduce
 from operator import or_
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 
 ALL = ""  # the scope path of a user who sees the whole county
@@ -55,10 +55,23 @@ def paths_q(lookup, paths):
         return None
     if not paths:
         return Q(pk__in=[])
-    # The lower bound changes no result (whatever starts with p sorts after it, in any collation)
-    # but lets SQLite walk the path index: its LIKE is case-insensitive and cannot. Without it a
-    # branch secretary's roster counted all 30,000 members to find 270 (0.25 s).
-    return reduce(or_, (Q(**{f"{lookup}__startswith": p, f"{lookup}__gte": p}) for p in paths))
+    return reduce(or_, (under(lookup, p) for p in paths))
+
+
+def under(lookup, path):
+    """Q for "`lookup` starts with `path`" (an organization's subtree, `path` ending in ".").
+
+    The bounds change no result but let SQLite walk the path index, which its LIKE (case-
+    insensitive) cannot: whatever starts with "0001.0004." sorts at or after it, in any collation,
+    and before "0001.0004/" ("/" follows "." in code points; paths are digits and dots). Without the
+    lower bound a branch secretary's roster counted all 30,000 members to find 270 (0.25 s); without
+    the upper one each such query walked the index from the branch to the county's last organization
+    (1,700 entries, 0.45 ms). The upper bound only on SQLite: a PostgreSQL database in a linguistic
+    collation (en_US) may order punctuation otherwise, and there the LIKE uses its own index."""
+    q = Q(**{f"{lookup}__startswith": path, f"{lookup}__gte": path})
+    if path.endswith(".") and connection.vendor == "sqlite":
+        q &= Q(**{f"{lookup}__lt": path[:-1] + "/"})
+    return q
 
 
 class ScopedQuerySet(models.QuerySet):

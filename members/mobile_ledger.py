@@ -19,7 +19,7 @@ from branches.models import Organization
 from core import exports
 from core.documents import Column, Register, labels
 from core.forms import CleanInputMixin, quick_selects
-from core.scoping import covers
+from core.scoping import covers, under
 from core.validators import SEARCH_MAX
 
 from . import idcard
@@ -134,7 +134,7 @@ def ledger(user, data):
     org = cd.get("org")
     if org is not None:
         path = "member__organization__path" if direction == Direction.OUT else "organization__path"
-        qs = qs.filter(**{f"{path}__startswith": org.path})
+        qs = qs.filter(under(path, org.path))
     q = (cd.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(member__name__contains=q) | Q(member__isnull=True, name__contains=q))

@@ -31,6 +31,7 @@ from django.utils import timezone
 from branches.choices import OrgKind
 from branches.models import PATH_SEGMENT, Organization
 from core.documents import Grid, GridRow, SumOfColumns, SumOfRows, col, group
+from core.scoping import under
 
 from .choices import RollState
 from .models import Member, MobilePeriod
@@ -75,7 +76,7 @@ def row_orgs(unit):
 def _by_row(qs, path_field, unit, **aggregates):
     """{row path prefix: {name: n}}: `qs` grouped by its organization path cut at the unit's children."""
     cut = len(unit.path) + PATH_SEGMENT + 1
-    rows = (qs.filter(**{f"{path_field}__startswith": unit.path}).order_by()
+    rows = (qs.filter(under(path_field, unit.path)).order_by()
             .annotate(row_path=Substr(path_field, 1, cut)).values("row_path").annotate(**aggregates))
     return {r.pop("row_path"): r for r in rows}
 

@@ -34,11 +34,12 @@ from dataclasses import replace
 from django import forms
 from django.db.models import Count, Q
 
-from branches.choices import OrgCategory, OrgKind
+from branches.choices import BRANCH_KINDS, OrgCategory, OrgKind
 from branches.forms import TreeChoiceIterator
 from branches.models import Organization
 from core.documents import Column, Register, labels, pick_columns
 from core.forms import CleanInputMixin, quick_selects
+from core.scoping import under
 from core.validators import SEARCH_MAX, normalize_number
 
 from . import idcard
@@ -239,7 +240,7 @@ def filter_members(user, data):
         if cd["org"].is_group:  # a party group's members are in its branch, not under it
             qs = qs.filter(party_group=cd["org"])
         else:
-            qs = qs.filter(organization__path__startswith=cd["org"].path)
+            qs = qs.filter(under("organization__path", cd["org"].path))
     if cd.get("category"):
         qs = qs.filter(category=cd["category"])
     if cd.get("job"):
@@ -270,7 +271,13 @@ def org_tree(user):
     """The organizations `user` sees (active, without party groups: a branch is a leaf), nested,
     each with its members on the roll counted over its subtree: two queries (the organizations as
     three columns; one count grouped by branch, read from the (roll_state, organization) index),
-    whatever the tree's size. [] when there is nothing to choose (one branch)."""
+    whatever the tree's size. [] when there is nothing to choose (one branch): known without a query
+    for a user whose grants are on one branch (a 党支部 has only party groups below it), the branch
+    secretary of most requests."""
+    if not user.is_superuser and len({g.organization_id for g in user.grant_list}) < 2 and all(
+        g.organization.kind in BRANCH_KINDS for g in user.grant_list
+    ):
+        return []
     rows = (Organization.objects.visible_to(user).active().exclude(kind=OrgKind.GROUP)
             .order_by("path").values_list("pk", "name", "path"))
     nodes = {path: TreeNode(pk, name, path) for pk, name, path in rows}

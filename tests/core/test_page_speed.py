@@ -3,7 +3,8 @@
 - QuickSelect writes a select in Python with the markup of Django's template;
 - the roster's rows are written by a template tag, escaped, the name linking to the record;
 - the organization select reads its options as three columns and still refuses a choice out of scope;
-- a subtree scope lets SQLite use the path index (its LIKE cannot).
+- a subtree scope lets SQLite use the path index (its LIKE cannot), bounded on both sides;
+- the page frame's links are reversed once per process ({% link %}).
 """
 
 import re
@@ -93,7 +94,8 @@ def test_roster_header_links_sort_each_way_and_keep_the_filters(client, county):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
 def test_a_subtree_scope_walks_the_path_index(county):
-    """Without the lower bound SQLite scanned every organization (and, for the roster, every member)."""
+    """Without the lower bound SQLite scanned every organization (and, for the roster, every member);
+    without the upper one it walked the index from the branch to the county's last organization."""
     from branches.models import Organization
 
     qs = Organization.objects.visible_to(county.secretary)
@@ -101,7 +103,7 @@ def test_a_subtree_scope_walks_the_path_index(county):
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
-    assert re.search(r"SEARCH branches_organization USING (COVERING )?INDEX \S+ \(path>\?", plan), plan
+    assert re.search(r"SEARCH branches_organization USING (COVERING )?INDEX \S+ \(path>\? AND path<\?\)", plan), plan
     assert set(qs) == {county.east, county.east_group}
     assert set(Member.objects.visible_to(county.secretary)) == {county.east1, county.east2}
 
@@ -138,3 +140,12 @@ def test_the_county_roster_walks_the_branches_in_path_order(county):
     assert re.search(r"SEARCH branches_organization USING (COVERING )?INDEX \S+ \(path>\?", plan), plan
     paths = [m.organization.path for m in qs]
     assert paths == sorted(paths) and len(paths) == Member.objects.on_roll().count()
+
+
+def test_the_frame_links_are_the_views_urls(client, county):
+    """{% link %} gives what {% url %} gave: the frame's menu still leads to each section."""
+    client.force_login(county.admin)
+    html = client.get(reverse("members:roster")).content.decode()
+    for name in ("dashboard", "members:todo", "branches:tree", "members:roster", "ratings:index",
+                 "investigation:index", "audit_log", "downloads", "accounts:list", "password_change", "logout"):
+        assert f'"{reverse(name)}"' in html, name

@@ -103,6 +103,19 @@ def test_roster_query_count_is_constant(admin_client, county, extra, django_asse
     assert len(response.context["rows"]) == min(50, extra + 4)
 
 
+@pytest.mark.parametrize("extra", [5, 80])
+def test_branch_secretary_roster_needs_no_tree_query(client, county, extra, django_assert_num_queries):
+    """A secretary's grant is on one branch: no tree to choose from, known from the grant without
+    reading the organizations again. Session, user, grants, count, page, the filter's organizations."""
+    bulk_members(county.east, extra)
+    client.force_login(county.secretary)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("members:roster"))
+    assert response.context["tree"] == []
+    assert len(response.context["rows"]) == min(50, extra + 2)
+    assert "roster-tree-box" not in response.content.decode()
+
+
 def test_phone_filter_button_tells_when_filters_are_set(admin_client):
     url = reverse("members:roster")
     assert "筛选条件（已设置）" not in admin_client.get(url, {"page": 1, "sort": "name"}).content.decode()

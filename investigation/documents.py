@@ -29,7 +29,7 @@ from django.db.models import CharField, Count, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from branches.choices import OrgCategory
-from core.documents import Column, Register, signatory
+from core.documents import Column, Register, chinese_date, signatory
 from members import idcard
 from members.choices import Category, LostContactReason, MembershipStatus, RemovalKind, RollState
 from members.contacts import add_months
@@ -296,3 +296,66 @@ def signed_forms(opinion, data=None):
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), f"{org.name}排查登记表签署件.pdf"
+
+
+# -- printed records of one case and one branch (core/documents/form.py) ---------------------------
+# PROPOSED layouts (FORMS.md has none): the 查找记录 of one member, kept on file as the evidence of a
+# 停止党籍 or a removal, and the working group's 核查情况报告 on one branch; each ready to sign.
+
+SEARCH_RECORD_TITLE = "党员查找记录"
+REPORT_TITLE = "党(工)委工作组核查情况报告"
+
+
+def search_record(user, case, today=None):
+    """The context of templates/investigation/search_record_pdf.html for `case` (read through the
+    user's scope): the member, the branch, the classification, the lost time and every attempt. The ID
+    number whole only where an editor grant covers the branch (as the registers)."""
+    today = today or _today()
+    m = case.member
+    attempts = list(case.attempts.order_by("searched_on", "pk"))
+    id_number = m.id_number if user.sees_full_ids_at(case.branch.path) else idcard.mask(m.id_number)
+    return {
+        "title": SEARCH_RECORD_TITLE, "campaign": case.branch_check.campaign.name,
+        "branch": case.branch.name, "org_category": _ORG_CATEGORY.get(case.branch.category, ""),
+        "name": m.name, "gender": m.gender, "birth": _month(m.birth_date), "id_number": id_number,
+        "category": _CATEGORY.get(m.category, ""), "joined": _month(m.joined_on), "phone": m.phone,
+        "work_unit": m.work_unit, "residence": m.residence, "household": m.household_registration,
+        "last_contact": chinese_date_or(m.last_contact_on),
+        "classification": _CLASS.get(case.classification, "未分类"), "lost_reason": _REASON.get(case.lost_reason, ""),
+        "lost_since": chinese_date_or(case.lost_since), "lost_time": _lost_time(case, today),
+        "found_on": chinese_date_or(case.contact_found_on), "whereabouts": case.whereabouts,
+        "current_phone": case.current_phone, "disposal": _DISPOSAL.get(case.disposal_proposal, ""),
+        "branch_opinion": case.branch_opinion, "committee_opinion": case.committee_opinion, "note": case.note,
+        "verdict": _VERDICT.get(case.verdict, ""), "verdict_comment": case.verdict_comment,
+        "attempts": [{"seq": i, "day": chinese_date_or(a.searched_on), "channel": _CHANNEL.get(a.channel, a.channel),
+                      "searcher": a.searcher, "result": a.result, "found": "是" if a.found else "否"}
+                     for i, a in enumerate(attempts, start=1)],
+        "as_of": chinese_date_or(today),
+    }
+
+
+def verification_report(check, report, today=None):
+    """The context of templates/investigation/report_pdf.html: the working group's report on one
+    branch, with the branch's counts by classification (from the cases, one query)."""
+    today = today or _today()
+    counts = dict(Case.objects.filter(branch_check=check).values_list("classification")
+                  .annotate(n=Count("pk")).order_by())
+    by_class = [(label, counts.get(value, 0)) for value, label in Classification.choices]
+    sections = [(report._meta.get_field(f).verbose_name, _paragraphs(getattr(report, f))) for f in (
+        "summary", "mobile_measures", "hanging_fixes", "search_methods", "disposal_proposals")]
+    return {
+        "title": REPORT_TITLE, "campaign": check.campaign.name, "branch": check.branch.name,
+        "committee": check.committee.name if check.committee_id else "", "state": check.get_state_display(),
+        "total": sum(counts.values()), "unclassified": counts.get("", 0), "by_class": by_class,
+        "sections": sections, "written_by": str(report.written_by) if report.written_by_id else "",
+        "updated": chinese_date_or(timezone.localtime(report.updated_at).date()) if report.updated_at else "",
+        "as_of": chinese_date_or(today),
+    }
+
+
+def _paragraphs(text):
+    return [p.strip() for p in (text or "").splitlines() if p.strip()]
+
+
+def chinese_date_or(d, empty=""):
+    return chinese_date(d) if d else empty

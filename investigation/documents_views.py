@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,12 +18,12 @@ from branches.choices import OrgKind
 from branches.forms import TreeChoiceIterator
 from branches.models import Organization
 from core import audit, exports
-from core.documents import GridError
+from core.documents import GridError, render_form_pdf
 from core.forms import CleanInputMixin, quick_selects
 from core.views import notify_queued
 
 from . import documents
-from .models import Campaign, investigation_paths
+from .models import BranchCheck, Campaign, Case, VerificationReport, investigation_paths
 
 GRIDS = {"annex3": ("附件3", documents.annex3), "annex4": ("附件4", documents.annex4)}
 # (name, 附件 label, title, kind) in the order of the page
@@ -160,3 +160,36 @@ def _exporter(name):
 for _name, _, _, _kind in FORMS:
     if _kind == "register":
         exports.register(f"investigation_{_name}")(_exporter(_name))
+
+
+# -- printed records: one member's 查找记录, one branch's 核查情况报告 ------------------------------
+
+def _print(request, template, context, stem, obj, what, **name):
+    """A form PDF of `obj` (already read through the user's scope), its printing on record."""
+    buf = io.BytesIO()
+    render_form_pdf(template, {"r": context}, buf)
+    filename = exports.file_name(stem, "pdf", **name)
+    with transaction.atomic():
+        audit.record(request.user, obj, audit.Action.EXPORT, reason=f"打印《{what}》（{filename}）")
+    return exports.attachment(buf.getvalue(), filename, "application/pdf")
+
+
+def case_print(request, pk):
+    """The 查找记录 of one member (the case page's 打印查找记录)."""
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related(
+        "member", "branch", "branch_check__campaign"), pk=pk)
+    ctx = documents.search_record(request.user, case)
+    return _print(request, "investigation/search_record_pdf.html", ctx, f"查找记录_{case.member.name}", case,
+                  documents.SEARCH_RECORD_TITLE, unit=case.branch.name, rows=len(ctx["attempts"]), row_word="次")
+
+
+def report_print(request, pk):
+    """The working group's 核查情况报告 on one branch (the report page's 打印)."""
+    check = get_object_or_404(BranchCheck.objects.visible_to(request.user).select_related(
+        "branch", "campaign", "committee"), pk=pk)
+    report = VerificationReport.objects.filter(branch_check=check).select_related("written_by").first()
+    if report is None:
+        raise Http404("尚无核查情况报告")
+    ctx = documents.verification_report(check, report)
+    return _print(request, "investigation/report_pdf.html", ctx, f"核查情况报告_{check.branch.name}", report,
+                  f"{check.branch.name}{documents.REPORT_TITLE}")

@@ -30,3 +30,8 @@ urlpatterns = [
     path("forms/ledger.xlsx", documents_views.register_file, {"name": "ledger", "fmt": "xlsx"}, name="ledger_xlsx"),
     path("forms/ledger.pdf", documents_views.register_file, {"name": "ledger", "fmt": "pdf"}, name="ledger_pdf"),
 ]
+# printed records (PDF)
+urlpatterns += [
+    path("cases/<int:pk>/search-record.pdf", documents_views.case_print, name="case_print"),
+    path("checks/<int:pk>/report.pdf", documents_views.report_print, name="report_print"),
+]

@@ -102,6 +102,10 @@ def _downloads(county):
     letter = transfers.issue_letter(county.admin, county.west1, addressee="某县委组织部", destination="某县某村党支部")
     rating = sheet(county.east, 2025, 4, {county.east1: 5, county.east2: 4})
     program = pilot_objects(county)["pilot_program"][0]
+    from tests.investigation.helpers import case_of, open_campaign, search
+
+    inv_case = case_of(open_campaign(county), county.east1)
+    search(county.admin, inv_case)
     today = datetime.date.today()
     q = (today.month - 1) // 3 + 1
     return [
@@ -119,6 +123,7 @@ def _downloads(county):
         ("ratings:notice_pdf", "get", [rating.pk], {}),
         ("pilots:summaries_xlsx", "post", [program.pk], {}),
         ("pilots:dispatch_pdf", "post", [program.pk], {}),
+        ("investigation:case_print", "get", [inv_case.pk], {}),
     ]
 
 
@@ -137,6 +142,7 @@ def test_every_download_names_itself_in_chinese(client, county):
     assert names["members:letter_pdf"].startswith("组织关系介绍信_")
     assert names["members:info_forms"] == "东街村党支部_党员信息采集表_2人.pdf"
     assert "_2份_" in names["ratings:sheet_print"]
+    assert names["investigation:case_print"].startswith("查找记录_张东一_东街村党支部_1次_")
     assert names["members:orglife_summary_xlsx"].startswith("三会一课_城关镇党委_")
     assert "个党支部" in names["members:orglife_summary_xlsx"]
     print("\n".join(f"{k}: {v}" for k, v in names.items()))

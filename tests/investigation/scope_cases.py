@@ -19,6 +19,8 @@ INVESTIGATION_URL_CASES = {
     "investigation:opinion": "inv_opinion",
     "investigation:sign": "inv_opinion",
     "investigation:signed_file": "inv_opinion",
+    "investigation:case_print": "inv_case",
+    "investigation:report_print": "inv_check",
 }
 INVESTIGATION_POSTED = {"investigation:open"}
 

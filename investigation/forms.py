@@ -102,3 +102,14 @@ class OpinionForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
 class SignForm(ServiceErrorsMixin, forms.Form):
     signer_name = forms.CharField(label="签字的党(工)委书记", max_length=NAME_MAX)
     reason = forms.CharField(label="重新签署的理由（已签署过的必填）", max_length=REASON_MAX, required=False)
+
+
+class CommitteeOpinionForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
+    """附件2's 基层党委意见 on one member (the committee, on the case page)."""
+
+    locals().update(forms.fields_for_model(Case, fields=["committee_opinion"]))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, initial={"committee_opinion": case.committee_opinion}, **kwargs)
+        self.fields["committee_opinion"].help_text = "填入附件2（经查找仍然无法取得联系党员登记表）的“基层党委意见”栏"
+        self.add_version_fields(case)

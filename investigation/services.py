@@ -471,13 +471,16 @@ def set_verdict(user, case, verdict, comment=""):
     return locked
 
 
-def set_committee_opinion(user, case, text):
-    """附件2's 基层党委意见 on one member (the committee, once the branch has submitted)."""
+def set_committee_opinion(user, case, text, seen=None):
+    """附件2's 基层党委意见 on one member (the committee, once the branch has submitted). After the
+    committee has signed, the signed version stays as it was; the change is marked and signing again
+    makes the next version (as save_opinion and save_report)."""
     text = (text or "").strip()
     with transaction.atomic():
         locked = _lock_case(case)
         check = locked.branch_check
         _require(can_verify(user, check), "您不能填写该党员的基层党委意见。")
+        concurrency.check(user, locked, seen)
         if check.state == CheckState.SELF_CHECK:
             raise ValidationError("党支部尚未提交自查，还不能填写基层党委意见。")
         problem = check_text(text) if text else None

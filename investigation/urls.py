@@ -35,3 +35,6 @@ urlpatterns += [
     path("cases/<int:pk>/search-record.pdf", documents_views.case_print, name="case_print"),
     path("checks/<int:pk>/report.pdf", documents_views.report_print, name="report_print"),
 ]
+urlpatterns += [
+    path("cases/<int:pk>/committee-opinion/", views.case_committee_opinion, name="case_committee_opinion"),
+]

@@ -18,7 +18,16 @@ from members import dues, orglife, placements
 
 from . import services
 from .choices import KEY_GROUP_FIELDS, CheckState, Classification, Verdict
-from .forms import CampaignForm, ClassifyForm, OpinionForm, ReportForm, SearchForm, SignForm, VerdictForm
+from .forms import (
+    CampaignForm,
+    ClassifyForm,
+    CommitteeOpinionForm,
+    OpinionForm,
+    ReportForm,
+    SearchForm,
+    SignForm,
+    VerdictForm,
+)
 from .models import BranchCheck, Campaign, Case, CommitteeOpinion, investigation_paths
 
 PAGE_SIZE = 100
@@ -190,7 +199,7 @@ def report(request, pk):
 
 # --- one member ----------------------------------------------------------------------------------------
 
-def _case_context(request, case, classify_form=None, search_form=None, verdict_form=None):
+def _case_context(request, case, classify_form=None, search_form=None, verdict_form=None, opinion_form=None):
     check = case.branch_check
     user = request.user
     member = case.member
@@ -212,6 +221,7 @@ def _case_context(request, case, classify_form=None, search_form=None, verdict_f
         "verdict_form": (verdict_form or VerdictForm(initial={"verdict": case.verdict or Verdict.AGREE,
                                                               "verdict_comment": case.verdict_comment}))
         if can_verdict else None,
+        **_committee_opinion_context(user, case, check, opinion_form),
     }
 
 
@@ -341,3 +351,38 @@ def _quote(name):
     from urllib.parse import quote
 
     return quote(name)
+
+
+# --- the committee's opinion on one member (附件2's 基层党委意见) ---------------------------------------
+
+def _committee_opinion_context(user, case, check, form=None):
+    """The form for the committee of the branch (or the county) once the branch has submitted, and the
+    committee's signed version it would change."""
+    if not (services.can_verify(user, check) and check.state != CheckState.SELF_CHECK):
+        return {"committee_opinion_form": None}
+    signed = (CommitteeOpinion.objects.filter(campaign_id=check.campaign_id, committee_id=check.committee_id)
+              .values_list("signed_version", flat=True).first()) if check.committee_id else None
+    return {"committee_opinion_form": form or CommitteeOpinionForm(case=case), "committee_signed_version": signed or 0}
+
+
+def case_committee_opinion(request, pk):
+    case = _case(request, pk)  # out of scope: 404, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not services.can_verify(request.user, case.branch_check):
+        raise PermissionDenied("您不能填写该党员的基层党委意见。")
+    form = CommitteeOpinionForm(request.POST, case=case)
+    ok, _ = form.perform(request, lambda cd: services.set_committee_opinion(
+        request.user, case, cd["committee_opinion"], seen=form.seen()))
+    if ok:
+        signed = _committee_opinion_context(request.user, case, case.branch_check).get("committee_signed_version")
+        messages.success(request, f"{case.member.name}：基层党委意见已保存。"
+                         + (f"已签署的第{signed}版不变，请重新签署生成新的版本。" if signed else ""))
+        return redirect(f"{reverse('investigation:case', args=[case.pk])}#committee")
+    context = _case_context(request, case, opinion_form=form)
+    if context["committee_opinion_form"] is None:  # not yet open to the committee: the reason on the page
+        for errs in form.errors.values():
+            for m in errs:
+                messages.error(request, m)
+        return redirect("investigation:case", pk=case.pk)
+    return render(request, "investigation/case.html", context)

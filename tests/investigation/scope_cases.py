@@ -21,6 +21,7 @@ INVESTIGATION_URL_CASES = {
     "investigation:signed_file": "inv_opinion",
     "investigation:case_print": "inv_case",
     "investigation:report_print": "inv_check",
+    "investigation:case_committee_opinion": "inv_case",
 }
 INVESTIGATION_POSTED = {"investigation:open"}
 

@@ -7,9 +7,10 @@ class InvestigationConfig(AppConfig):
 
     def ready(self):
         from core import audit, panels
+        from core import decisions as core_decisions
 
-        from . import services, todo  # noqa: F401  (services registers its audit actions)
-        from .models import BranchCheck, Case, CommitteeOpinion, SearchAttempt, VerificationReport
+        from . import rectify, services, todo  # noqa: F401  (services registers its audit actions)
+        from .models import BranchCheck, Case, CommitteeOpinion, Disposition, SearchAttempt, VerificationReport
 
         audit.register_page(Case, "investigation:case")
         audit.register_page(BranchCheck, "investigation:check")
@@ -17,6 +18,9 @@ class InvestigationConfig(AppConfig):
         audit.register_label(Case, "attempts", SearchAttempt._meta.verbose_name)
         audit.register_label(CommitteeOpinion, "signed_version", "已签署版本")
         audit.register_label(VerificationReport, "summary", "核查情况")
+        audit.register_page(Disposition, "investigation:disposition")
+        audit.register_label(Case, "dispositions", Disposition._meta.verbose_name)
+        core_decisions.register_guard(rectify.approval_guard)  # the committee's 预审 before approval
         todo.register()
         panels.register(25, todo.panel)
 

@@ -101,3 +101,49 @@ class DisposalProposal(models.TextChoices):
 
     SUSPEND = "suspend", "停止党籍"
     DISQUALIFY = "disqualify", "取消预备党员资格"
+
+
+class DispositionKind(models.TextChoices):
+    """整改规范's dispositions of one member (plan 3, 整改规范 1–2; DOMAIN.md). The last five are the
+    member decisions of members/decisions.py (DECISION_KINDS), approved by the level above."""
+
+    TRANSFER_OUT = "transfer_out", "转出组织关系"
+    COMPLETE_TRANSFER = "complete_transfer", "补办组织关系转接手续"
+    IMPROPER = "improper", "违反规定吸收入党的处理"
+    IDENTITY = "identity", "无法认定党员身份的处理"
+    SETTLED = "settled", "出国（境）定居的处理"
+    DISCIPLINE = "discipline", "纪律处分"
+    CORRECT = "correct", "限期改正"
+    RETAIN = "retain", "保留组织关系（出国（境））"
+    QUIT = "quit", "本人要求退党（退党除名）"
+    SUSPEND = "suspend", "停止党籍"
+    LAPSE = "lapse", "自行脱党除名"
+    DISQUALIFY = "disqualify", "取消预备党员资格"
+
+
+# DispositionKind → the members/decisions.py kind proposed from the case (same codes)
+DECISION_KINDS = {
+    DispositionKind.RETAIN: "retain",
+    DispositionKind.QUIT: "quit",
+    DispositionKind.SUSPEND: "suspend",
+    DispositionKind.LAPSE: "lapse",
+    DispositionKind.DISQUALIFY: "disqualify",
+}
+
+
+class DispositionState(models.TextChoices):
+    """Where a disposition stands. A decision's is read from its Decision (core/models.py), never
+    stored: 待预审 / 待审批 while pending (before / after the committee's pre-review), then 已办结,
+    不予批准 or 已撤回. Any other kind is recorded (办理中 → 已办结, or 已撤回)."""
+
+    PRE_REVIEW = "pre_review", "待党(工)委预审"
+    IN_APPROVAL = "in_approval", "待上级审批"
+    OPEN = "open", "办理中"
+    DONE = "done", "已办结"
+    REFUSED = "refused", "不予批准"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class PreReview(models.TextChoices):
+    AGREE = "agree", "同意"
+    DISAGREE = "disagree", "不同意"

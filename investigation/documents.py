@@ -15,8 +15,9 @@ Which members each counts (the campaign's cases, `Case`):
                        day the form is made for the still unreachable (lost_time.py for the ranges)
     附件4's columns    from the member's record as the approved decisions left it: removed as
                        取消预备党员资格 / 退党除名 / 自行脱党除名, 党籍 停止 / 保留组织关系 (出国（境）),
-                       else 纳入组织管理 for a found member on the roll. 限期改正 has no record in the
-                       system yet: it stays 0.
+                       限期改正 for a found member on the roll with a 限期改正 disposition (rectify.py,
+                       not refused or withdrawn), else 纳入组织管理 for a found member on the roll.
+                       One column per case, so the rows still add up.
 
 The caller scopes: `org` is an organization the user may see (its whole subtree is then visible).
 The registers hide whole ID numbers where the user holds no editor grant (as the roster does).
@@ -25,7 +26,7 @@ The registers hide whole ID numbers where the user holds no editor grant (as the
 from dataclasses import replace
 
 from django.db.models import Case as CaseWhen
-from django.db.models import CharField, Count, Prefetch, Q, Value, When
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from branches.choices import OrgCategory
@@ -35,8 +36,17 @@ from members.choices import Category, LostContactReason, MembershipStatus, Remov
 from members.contacts import add_months
 
 from . import annexes, lost_time
-from .choices import Classification, DisposalProposal, KeyGroup, ScopeReason, SearchChannel, Verdict
-from .models import Case, SearchAttempt
+from .choices import (
+    Classification,
+    DisposalProposal,
+    DispositionKind,
+    DispositionState,
+    KeyGroup,
+    ScopeReason,
+    SearchChannel,
+    Verdict,
+)
+from .models import Case, Disposition, SearchAttempt
 
 ANNEX1_TITLE = "经查找取得联系党员登记表"
 ANNEX2_TITLE = "经查找仍然无法取得联系党员登记表"
@@ -90,6 +100,8 @@ def annex3(org, campaign, as_of=None):
 def disposition_expression():
     """A CASE naming 附件4's column of a case from its member's record ("" when none applies)."""
     removed = {"member__roll_state": RollState.REMOVED}
+    corrections = Disposition.objects.filter(case=OuterRef("pk"), kind=DispositionKind.CORRECT,
+                                             record_state__in=[DispositionState.OPEN, DispositionState.DONE])
     return CaseWhen(
         When(Q(**removed, member__removal_kind=RemovalKind.DISQUALIFIED), then=Value(annexes.DISQUALIFIED)),
         When(Q(**removed, member__removal_kind=RemovalKind.QUIT), then=Value(annexes.QUIT)),
@@ -98,6 +110,8 @@ def disposition_expression():
              then=Value(annexes.SUSPENDED)),
         When(Q(member__roll_state=RollState.ON_ROLL, member__membership_status=MembershipStatus.RETAINED),
              then=Value(annexes.RETAINED)),
+        When(Exists(corrections), member__roll_state=RollState.ON_ROLL, contact_found_on__isnull=False,
+             then=Value(annexes.CORRECT)),
         When(Q(member__roll_state=RollState.ON_ROLL, contact_found_on__isnull=False), then=Value(annexes.MANAGED)),
         default=Value(""), output_field=CharField(),
     )

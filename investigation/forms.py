@@ -7,9 +7,9 @@ from django import forms
 
 from core.concurrency import VersionFieldsMixin
 from core.forms import DateInput, ServiceErrorsMixin
-from core.validators import NAME_MAX, REASON_MAX
+from core.validators import LINE_MAX, NAME_MAX, REASON_MAX
 
-from .choices import Verdict
+from .choices import DispositionKind, PreReview, Verdict
 from .models import Campaign, Case, CommitteeOpinion, SearchAttempt, VerificationReport
 from .services import CLASSIFY_FIELDS, OPINION_FIELDS, REPORT_FIELDS
 
@@ -113,3 +113,31 @@ class CommitteeOpinionForm(VersionFieldsMixin, ServiceErrorsMixin, forms.Form):
         super().__init__(*args, initial={"committee_opinion": case.committee_opinion}, **kwargs)
         self.fields["committee_opinion"].help_text = "填入附件2（经查找仍然无法取得联系党员登记表）的“基层党委意见”栏"
         self.add_version_fields(case)
+
+
+class DispositionForm(ServiceErrorsMixin, forms.Form):
+    """整改规范: a disposition proposed from the case (the rules: investigation/rectify.py)."""
+
+    kind = forms.ChoiceField(label="处置方式", choices=[("", "请选择"), *DispositionKind.choices])
+    meeting_on = forms.DateField(label="支部大会日期", required=False, widget=DateInput(),
+                                 error_messages=DATE_ERRORS,
+                                 help_text="停止党籍、自行脱党除名、取消预备党员资格、保留组织关系、退党除名须经支部大会讨论")
+    detail = forms.CharField(label="具体内容", max_length=LINE_MAX, required=False,
+                             help_text="转出的写明转往的党组织；纪律处分写明处分种类")
+    due_on = forms.DateField(label="改正期限", required=False, widget=DateInput(), error_messages=DATE_ERRORS,
+                             help_text="限期改正的填写")
+    grounds = forms.CharField(label="事实和依据", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="提交时自动附上排查结论、失去联系时间和查找记录")
+
+
+class PreReviewForm(ServiceErrorsMixin, forms.Form):
+    prereview = forms.ChoiceField(label="预审意见", choices=PreReview.choices, widget=forms.RadioSelect)
+    prereview_opinion = forms.CharField(label="意见（不同意时必填）", max_length=LINE_MAX, required=False)
+
+
+class DoneForm(ServiceErrorsMixin, forms.Form):
+    outcome = forms.CharField(label="办理结果", max_length=LINE_MAX)
+    done_on = forms.DateField(label="办结日期", widget=DateInput(), error_messages=DATE_ERRORS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, initial={"done_on": datetime.date.today()}, **kwargs)

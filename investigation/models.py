@@ -9,6 +9,8 @@ investigation/services.py; the models:
     VerificationReport  the working group's report on one branch, with its four proposals
     CommitteeOpinion    one committee's meeting, initial handling and sign-off (signed forms are
                         frozen with core/versions.py on the opinion, kind SIGNED_KIND)
+    Disposition         整改规范: one disposition of a member proposed from its case with its evidence;
+                        the Party decisions among them are core Decisions (rectify.py)
 
 Everything below the campaign is scoped through an organization path (`visible_to(user)`): cases,
 attempts, checks and reports through the branch, opinions through the committee.
@@ -25,11 +27,15 @@ from core.validators import LINE_MAX, NAME_MAX, NOTE_MAX
 
 from .choices import (
     BRANCH_EDITABLE,
+    DECISION_KINDS,
     STAGE_FIELDS,
     CheckState,
     Classification,
     DisposalProposal,
+    DispositionKind,
+    DispositionState,
     LostContactReason,
+    PreReview,
     ScopeReason,
     SearchChannel,
     Verdict,
@@ -359,3 +365,92 @@ class CommitteeOpinion(_Versioned):
     @property
     def is_signed(self):
         return self.signed_version > 0
+
+
+class DispositionQuerySet(InvestigationQuerySet):
+    scope_path_lookup = "branch__path"
+
+    def in_state(self, state):
+        from .rectify import STATE_Q
+
+        return self.filter(STATE_Q[state])
+
+
+class Disposition(_Versioned):
+    """整改规范: one disposition of one member in a campaign, proposed from its case with the
+    evidence it rests on (the search record and the dates, copied when proposed).
+
+    The five Party decisions (DECISION_KINDS: 停止党籍, 自行脱党除名, 取消预备党员资格, 保留组织关系,
+    退党除名) are the member decisions of members/decisions.py, proposed with the branch meeting's
+    date: `decision` is that proposal, its state the disposition's; the committee's pre-review
+    (预审) is recorded here and must agree before the level above approves (investigation/rectify.py).
+    The other kinds are records the branch keeps: 办理中 → 已办结 with the outcome."""
+
+    case = models.ForeignKey(Case, verbose_name="排查对象", on_delete=models.CASCADE, related_name="dispositions")
+    branch = models.ForeignKey("branches.Organization", verbose_name="党支部", on_delete=models.PROTECT,
+                               related_name="+")
+    kind = models.CharField("处置方式", max_length=20, choices=DispositionKind.choices)
+    meeting_on = models.DateField("支部大会日期", null=True, blank=True)
+    detail = models.CharField("具体内容", max_length=LINE_MAX, blank=True)  # 转往的党组织, 处分种类 …
+    due_on = models.DateField("改正期限", null=True, blank=True)
+    grounds = models.TextField("事实和依据", max_length=TEXT_MAX)
+    # -- the evidence, as it stood when proposed (the case page shows the live search record) -----
+    evidence_searches = models.PositiveSmallIntegerField("查找次数", default=0)
+    evidence_first_search_on = models.DateField("首次查找日期", null=True, blank=True)
+    evidence_last_search_on = models.DateField("最近查找日期", null=True, blank=True)
+    evidence_lost_since = models.DateField("失去联系起始日期", null=True, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField("提出时间", auto_now_add=True)
+    # -- the committee's pre-review (预审), for the decisions ------------------------------------
+    prereview = models.CharField("党(工)委预审", max_length=10, choices=PreReview.choices, blank=True)
+    prereview_opinion = models.CharField("预审意见", max_length=LINE_MAX, blank=True)
+    prereview_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="预审人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    prereview_at = models.DateTimeField("预审时间", null=True, blank=True)
+    decision = models.OneToOneField("core.Decision", verbose_name="党员决定", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="disposition")
+    # -- the other kinds: recorded by the branch ---------------------------------------------------
+    record_state = models.CharField("办理状态", max_length=12, choices=DispositionState.choices, blank=True)
+    outcome = models.CharField("办理结果", max_length=LINE_MAX, blank=True)
+    done_on = models.DateField("办结日期", null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办结登记人", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = DispositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改处置"
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [models.Index(fields=["case", "kind"], name="inv_disp_case_kind")]
+
+    def __str__(self):
+        return f"{self.case.member.name}：{self.get_kind_display()}"
+
+    @property
+    def audit_scope_path(self):
+        return self.branch.path
+
+    @property
+    def is_decision(self):
+        return self.kind in DECISION_KINDS
+
+    @property
+    def state(self):
+        """The disposition's state: a decision's read from its Decision (select_related it)."""
+        if self.decision_id is None:
+            return self.record_state
+        d = self.decision.state
+        if d == "pending":
+            return DispositionState.IN_APPROVAL if self.prereview == PreReview.AGREE else DispositionState.PRE_REVIEW
+        return {"approved": DispositionState.DONE, "refused": DispositionState.REFUSED,
+                "withdrawn": DispositionState.WITHDRAWN}[d]
+
+    @property
+    def state_label(self):
+        return DispositionState(self.state).label if self.state else ""
+
+    @property
+    def is_active(self):
+        return self.state not in (DispositionState.REFUSED, DispositionState.WITHDRAWN)

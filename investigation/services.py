@@ -19,7 +19,8 @@
     sign(user, opinion, signer, reason)     frozen snapshot (core/versions.py); a change after
                                             signing is marked, and signing again makes version N+1
 
-Rectification (整改规范: dispositions, 停止党籍, removal) and the official forms are elsewhere/later.
+Rectification (整改规范: dispositions, 停止党籍, removal) is investigation/rectify.py; the official forms
+investigation/documents.py.
 Each write is one transaction with its audit entry; a refusal raises ValidationError or
 PermissionDenied in Chinese and changes nothing.
 """

@@ -6,6 +6,8 @@
     inv_sign           a committee: every branch verified, the forms to sign (due forms_due)
     inv_overdue        the level above (committee, county): branches past self_check_due unsubmitted
     inv_forms_overdue  the county: committees past forms_due whose forms are not signed
+    inv_prereview      a committee: dispositions proposed as Party decisions awaiting its pre-review
+                       (预审; rectify.py), not its own proposals
 
 Only campaigns not yet concluded (conclude_end not past) count. The three sections over branch
 checks are counted for the dashboard with one query (`counts`)."""
@@ -16,7 +18,7 @@ from django.urls import reverse
 from accounts.models import Role
 from core.scoping import paths_q
 
-from .choices import BRANCH_EDITABLE, CheckState
+from .choices import BRANCH_EDITABLE, CheckState, DispositionState
 from .models import BranchCheck, Campaign, CommitteeOpinion
 from .services import today
 
@@ -87,6 +89,23 @@ def forms_overdue(user):
     return qs.filter(campaign__forms_due__lt=today())
 
 
+def to_prereview(user):
+    from .models import Disposition
+    from .rectify import STATE_Q
+
+    return (Disposition.objects.filter(STATE_Q[DispositionState.PRE_REVIEW])
+            .filter(_within("branch__path", user.paths_for([Role.COMMITTEE]))).exclude(proposed_by=user)
+            .select_related("case__member", "branch").order_by("proposed_at", "pk"))
+
+
+def disposition_row(disp):
+    from members import todo
+
+    detail = disp.branch.name + (f" · 支部大会{disp.meeting_on:%Y-%m-%d}" if disp.meeting_on else "")
+    return todo.Row(f"{disp.case.member.name}：{disp.get_kind_display()}",
+                    reverse("investigation:disposition", args=[disp.pk]), detail=detail, badge="待预审")
+
+
 def _badge(due):
     left = (due - today()).days
     if left < 0:
@@ -122,6 +141,8 @@ def register():
     todo.register("inv_overdue", "组织关系排查：逾期未提交自查的党支部", overdue_checks, 53, row=check_row, level="red")
     todo.register("inv_forms_overdue", "组织关系排查：逾期未签署上报的党(工)委", forms_overdue, 54, row=opinion_row,
                   level="red")
+    todo.register("inv_prereview", "组织关系排查：整改处置待预审", to_prereview, 55, row=disposition_row, level="amber",
+                  note="党支部提出的停止党籍、自行脱党除名、取消预备党员资格等：核对查找记录和失联时间，预审同意后由上级党组织审批。")
     todo.register_counter(["inv_self_check", "inv_verify", "inv_overdue"], counts)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents_views, views
+from . import documents_views, rectify_views, views
 
 app_name = "investigation"
 urlpatterns = [
@@ -14,6 +14,13 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/search/", views.case_search, name="case_search"),
     path("cases/<int:pk>/verdict/", views.case_verdict, name="case_verdict"),
+    # 整改规范 (rectify.py)
+    path("cases/<int:pk>/dispose/", rectify_views.case_dispose, name="case_dispose"),
+    path("dispositions/", rectify_views.disposition_list, name="dispositions"),
+    path("dispositions/<int:pk>/", rectify_views.disposition, name="disposition"),
+    path("dispositions/<int:pk>/prereview/", rectify_views.disposition_prereview, name="disposition_prereview"),
+    path("dispositions/<int:pk>/done/", rectify_views.disposition_done, name="disposition_done"),
+    path("dispositions/<int:pk>/withdraw/", rectify_views.disposition_withdraw, name="disposition_withdraw"),
     path("opinions/<int:pk>/", views.opinion, name="opinion"),
     path("opinions/<int:pk>/sign/", views.sign, name="sign"),
     path("opinions/<int:pk>/signed/", views.signed_file, name="signed_file"),

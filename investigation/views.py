@@ -199,7 +199,9 @@ def report(request, pk):
 
 # --- one member ----------------------------------------------------------------------------------------
 
-def _case_context(request, case, classify_form=None, search_form=None, verdict_form=None, opinion_form=None):
+def _case_context(request, case, classify_form=None, search_form=None, verdict_form=None, opinion_form=None,
+                  dispose_form=None):
+    from .rectify_views import case_context  # 整改规范
     check = case.branch_check
     user = request.user
     member = case.member
@@ -222,6 +224,7 @@ def _case_context(request, case, classify_form=None, search_form=None, verdict_f
                                                               "verdict_comment": case.verdict_comment}))
         if can_verdict else None,
         **_committee_opinion_context(user, case, check, opinion_form),
+        **case_context(request, case, dispose_form),
     }
 
 

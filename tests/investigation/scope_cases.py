@@ -1,7 +1,8 @@
 """The investigation's URLs for tests/core/test_scope.py and tests/core/test_hostile_input.py: which
 object each takes, and how to make investigation objects a viewer must not see."""
 
-from investigation.models import BranchCheck, Case, CommitteeOpinion
+from investigation.choices import DispositionKind, DispositionState
+from investigation.models import BranchCheck, Case, CommitteeOpinion, Disposition
 
 from .helpers import open_campaign, search
 
@@ -16,6 +17,12 @@ INVESTIGATION_URL_CASES = {
     "investigation:case": "inv_case",
     "investigation:case_search": "inv_case",
     "investigation:case_verdict": "inv_case",
+    "investigation:case_dispose": "inv_case",
+    "investigation:dispositions": None,
+    "investigation:disposition": "inv_disposition",
+    "investigation:disposition_prereview": "inv_disposition",
+    "investigation:disposition_done": "inv_disposition",
+    "investigation:disposition_withdraw": "inv_disposition",
     "investigation:opinion": "inv_opinion",
     "investigation:sign": "inv_opinion",
     "investigation:signed_file": "inv_opinion",
@@ -37,8 +44,16 @@ def investigation_targets(county, hidden_orgs, hidden_members):
     return {
         "inv_check": list(BranchCheck.objects.filter(campaign=campaign, branch__in=hidden_orgs)),
         "inv_case": cases,
+        "inv_disposition": [_disposition(case) for case in cases],
         "inv_opinion": list(CommitteeOpinion.objects.filter(campaign=campaign, committee__in=hidden_orgs)),
     }
+
+
+def _disposition(case):
+    """A disposition recorded on `case` (its rules are tests/investigation/test_rectification.py's)."""
+    return Disposition.objects.create(case=case, branch=case.branch, kind=DispositionKind.TRANSFER_OUT,
+                                      detail="某县某村党支部", grounds="本人申请转出",
+                                      record_state=DispositionState.OPEN)
 
 
 def hostile_objects(county):
@@ -47,5 +62,6 @@ def hostile_objects(county):
     return {
         "inv_check": BranchCheck.objects.get(campaign=campaign, branch=county.east),
         "inv_case": Case.objects.get(campaign=campaign, member=county.east1),
+        "inv_disposition": _disposition(Case.objects.get(campaign=campaign, member=county.east1)),
         "inv_opinion": CommitteeOpinion.objects.get(campaign=campaign, committee=county.town),
     }

@@ -98,3 +98,73 @@ def investigation(ctx):
             done.append(f"{branch.name}已分类{n}名")
     total = Case.objects.filter(campaign=campaign).count()
     ctx.notes.append(f"组织关系排查：{campaign.name}已开展，排查对象{total}名；" + "，".join(done))
+
+
+@steps.step(71, "整改规范")
+def rectification(ctx):
+    """A few more branches of 城关镇党委 self-checked on their behalf by the county's clerk (孙丽娟)
+    and verified by the committee (陈志强): one 停止党籍 proposed from its case waiting for the
+    committee's pre-review (陈志强's to-do), one pre-reviewed and approved (the member's 党籍
+    stopped), and a member found again given a deadline to correct (附件4's 限期改正)."""
+    from django.db.models import Count, Q
+
+    from branches.choices import OrgKind
+    from core import decisions as core_decisions
+    from core.models import Decision
+    from members.choices import Category, MembershipStatus
+
+    from . import rectify
+    from .models import Campaign
+
+    clerk, committee = ctx.users.get("clerk"), ctx.users.get("committee")
+    campaign = Campaign.objects.order_by("-pk").first()
+    if clerk is None or committee is None or campaign is None:
+        return
+    busy = {ctx.users[n].home_branch.pk for n in ("secretary", "secretary2") if ctx.users.get(n)}
+    town = committee.grants.first().organization
+    day = ctx.today - datetime.timedelta(days=1)
+    away = Case.objects.filter(Q(member__last_contact_on__isnull=True)
+                               | Q(member__last_contact_on__lte=lost_time.cutoff(day, 7)),
+                               member__is_mobile=False, member__membership_status=MembershipStatus.NORMAL,
+                               member__category=Category.FULL)
+    checks = (campaign.checks.filter(branch__kind=OrgKind.BRANCH, branch__path__startswith=town.path, state="self_check")
+              .exclude(branch__in=busy).select_related("branch")
+              .annotate(away=Count("cases", filter=Q(cases__in=away)))
+              .order_by("-away", "branch__path"))[:8]  # the branches with the most members long away
+    pending = {int(p) for p in Decision.objects.pending().values_list("object_id", flat=True)}
+    lost, found, names = [], [], []
+    for check in checks:
+        if len(lost) >= 2 and found:
+            break
+        if not _self_check(ctx, clerk, check, 1.0, day):
+            continue
+        more = 2 - len(lost) - away.filter(branch_check=check, classification=Classification.LOST).count()
+        for i, case in enumerate(away.filter(branch_check=check).exclude(classification=Classification.LOST)
+                                 .select_related("member")[:max(more, 0)]):  # 失联 after a few searches
+            for k in range(2):
+                _search(clerk, case, day - datetime.timedelta(days=4 - k), i + k)
+            services.classify(clerk, case, {
+                "classification": Classification.LOST, "lost_reason": LostContactReason.MIGRANT_WORK,
+                "lost_since": case.member.last_contact_on or case.member.joined_on, "roll_confirmed": True})
+        services.submit(clerk, check)
+        services.agree_rest(committee, check)
+        services.finish_verification(committee, check)
+        names.append(check.branch.name)
+        lost += [c for c in away.filter(branch_check=check, classification=Classification.LOST,
+                                        contact_found_on=None).select_related("member")
+                 if c.member_id not in pending]
+        found += list(Case.objects.filter(branch_check=check, contact_found_on__isnull=False).select_related("member"))
+    grounds = "经原联系方式、亲友、公安部门等多方查找，仍无法取得联系，支部大会讨论同意停止其党籍。"
+    done = []
+    for i, case in enumerate(lost[:2]):
+        disp = rectify.propose(clerk, case, {"kind": "suspend", "meeting_on": day, "grounds": grounds})
+        if i == 1:
+            rectify.prereview(committee, disp, True, "查找记录完整，失联时间满六个月，同意报批")
+            core_decisions.approve(committee, disp.decision, "同意停止党籍")
+        done.append(f"{case.member.name}停止党籍{'已批准' if i == 1 else '待预审'}")
+    for case in found[:1]:
+        rectify.propose(clerk, case, {"kind": "correct", "due_on": ctx.today + datetime.timedelta(days=30),
+                                      "grounds": "取得联系后长期不参加组织生活，限期三十日内改正"})
+        done.append(f"{case.member.name}限期改正")
+    if names:
+        ctx.notes.append(f"整改规范：{'、'.join(names)}已核查；" + ("，".join(done) or "无处置"))

@@ -337,3 +337,20 @@ def test_list_queries_constant_in_the_number_of_cases(client, rect, django_asser
     rectify.propose(rect.secretary, rect.p1, {"kind": "disqualify", "meeting_on": TODAY, "grounds": "失联"})
     with django_assert_max_num_queries(n):
         assert client.get(url).content.decode().count("data-disposition") == 3
+
+
+@pytest.mark.django_db
+def test_demo_has_dispositions():
+    """The demo's 整改规范 step: a 停止党籍 waiting for the committee's pre-review (and, where the demo
+    county has a second member long out of contact, one approved: `make run`'s 5,000 members)."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", members=300, stdout=io.StringIO())
+    suspensions = list(rectify.dispositions().filter(kind=DispositionKind.SUSPEND))
+    assert suspensions[-1].state == DispositionState.PRE_REVIEW and suspensions[-1].proposed_by.username == "clerk"
+    for d in suspensions:
+        suspended = d.case.member.membership_status == MembershipStatus.SUSPENDED
+        assert suspended == (d.state == DispositionState.DONE)
+    documents.annex4(d.case.branch.parent.parent or d.case.branch, d.case.campaign)  # reconciles

@@ -141,3 +141,11 @@ class DoneForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, initial={"done_on": datetime.date.today()}, **kwargs)
+
+
+class AcceptForm(ServiceErrorsMixin, forms.Form):
+    """总结巩固: the committee's acceptance of its branches' work."""
+
+    accepter_name = forms.CharField(label="验收人", max_length=NAME_MAX)
+    opinion = forms.CharField(label="验收意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text="逐一检查所属党支部的排查、核查和整改情况，写明验收结论")

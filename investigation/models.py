@@ -11,9 +11,11 @@ investigation/services.py; the models:
                         frozen with core/versions.py on the opinion, kind SIGNED_KIND)
     Disposition         整改规范: one disposition of a member proposed from its case with its evidence;
                         the Party decisions among them are core Decisions (rectify.py)
+    Acceptance          总结巩固: the committee's check and acceptance (验收) of its branches' work,
+                        once every branch is signed (services.accept); one per committee and campaign
 
 Everything below the campaign is scoped through an organization path (`visible_to(user)`): cases,
-attempts, checks and reports through the branch, opinions through the committee.
+attempts, checks and reports through the branch, opinions and acceptances through the committee.
 """
 
 from django.conf import settings
@@ -454,3 +456,36 @@ class Disposition(_Versioned):
     @property
     def is_active(self):
         return self.state not in (DispositionState.REFUSED, DispositionState.WITHDRAWN)
+
+
+class AcceptanceQuerySet(InvestigationQuerySet):
+    scope_path_lookup = "committee__path"
+
+
+class Acceptance(models.Model):
+    """总结巩固 自查验收: the committee has checked its branches' work one by one and accepts it
+    (plan 3, 总结巩固 1). Made once, when every branch's check is signed; never edited."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name="排查工作", on_delete=models.CASCADE,
+                                 related_name="acceptances")
+    committee = models.ForeignKey("branches.Organization", verbose_name="党(工)委", on_delete=models.PROTECT,
+                                  related_name="+")
+    accepter_name = models.CharField("验收人", max_length=NAME_MAX)
+    opinion = models.TextField("验收意见", max_length=TEXT_MAX)
+    accepted_at = models.DateTimeField("验收时间")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="验收操作人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = AcceptanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党(工)委验收"
+        ordering = ["campaign", "committee__path"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "committee"], name="inv_acceptance_once")]
+
+    def __str__(self):
+        return f"{self.committee.name}验收 · {self.campaign.name}"
+
+    @property
+    def audit_scope_path(self):
+        return self.committee.path

@@ -18,6 +18,8 @@
     save_opinion(user, opinion, data, seen) the committee's meeting and initial handling
     sign(user, opinion, signer, reason)     frozen snapshot (core/versions.py); a change after
                                             signing is marked, and signing again makes version N+1
+    accept(user, opinion, data)             总结巩固: the committee accepts its branches' work, once
+                                            every branch is signed (refusal_to_accept says why not)
 
 Rectification (整改规范: dispositions, 停止党籍, removal) is investigation/rectify.py; the official forms
 investigation/documents.py.
@@ -58,7 +60,7 @@ from .choices import (
     SearchChannel,
     Verdict,
 )
-from .models import BranchCheck, Campaign, Case, CommitteeOpinion, SearchAttempt, VerificationReport
+from .models import Acceptance, BranchCheck, Campaign, Case, CommitteeOpinion, SearchAttempt, VerificationReport
 
 OPEN = audit.register_action("inv_open", "开展组织关系排查")
 BUILD = audit.register_action("inv_build", "生成排查对象")
@@ -70,6 +72,7 @@ FINISH = audit.register_action("inv_finish", "完成核查")
 REPORT = audit.register_action("inv_report", "核查情况报告")
 OPINION = audit.register_action("inv_opinion", "党(工)委初步意见")
 SIGN = audit.register_action("inv_sign", "签署排查登记表")
+ACCEPT = audit.register_action("inv_accept", "党(工)委验收排查工作")
 
 # The branch kinds that hold formal relationships (a 临时党支部 holds none: TEMP_BRANCH_RULE).
 CHECK_KINDS = (OrgKind.BRANCH, OrgKind.JOINT_BRANCH)
@@ -701,6 +704,64 @@ def sign(user, opinion, signer_name, reason=""):
 
 def signed_versions(opinion):
     return versions.history(opinion, CommitteeOpinion.SIGNED_KIND)
+
+
+# --- the conclusion (总结巩固): the committee's acceptance ------------------------------------------
+
+def acceptance_of(opinion):
+    return Acceptance.objects.filter(campaign_id=opinion.campaign_id, committee_id=opinion.committee_id).first()
+
+
+def refusal_to_accept(opinion):
+    """Why the committee cannot accept yet ("" when it can): every branch's check must be 已签署 (the
+    working group verified it and the committee signed its forms), and nothing changed since."""
+    checks = committee_checks(opinion)
+    if not checks.exists():
+        return "该党(工)委没有参加排查的党支部，无需验收。"
+    open_ = checks.exclude(state=CheckState.SIGNED)
+    rows = list(open_.values_list("branch__name", "state").order_by("branch__path")[:6])
+    if rows:
+        n = open_.count()
+        labels = dict(CheckState.choices)
+        names = "、".join(f"{name}（{labels[state]}）" for name, state in rows[:5])
+        return (f"还有{n}个党支部未经核查并签署（{names}{'等' if n > 5 else ''}），"
+                "所属党支部全部签署后才能验收。")
+    if opinion.changed_since_signing:
+        return "签署后初步意见或核查情况有改动，请重新签署后再验收。"
+    return ""
+
+
+def accept(user, opinion, data):
+    """The committee checks and accepts its branches' work (总结巩固 1, 自查验收): who, when, its
+    opinion. Refused while a branch is not signed, or when already accepted."""
+    name = (data.get("accepter_name") or "").strip()
+    text = (data.get("opinion") or "").strip()
+    with transaction.atomic():
+        locked = CommitteeOpinion.objects.select_for_update().select_related("committee", "campaign").get(pk=opinion.pk)
+        _require(can_sign(user, locked), "您不能验收该党(工)委的排查工作。")
+        done = acceptance_of(locked)
+        if done is not None:
+            raise ValidationError(f"{done.accepter_name}已于{timezone.localtime(done.accepted_at):%Y年%-m月%-d日}验收，"
+                                  "不能重复验收。")
+        refusal = refusal_to_accept(locked)
+        if refusal:
+            raise ValidationError(refusal)
+        errors = {}
+        if not name:
+            errors["accepter_name"] = "请填写验收人姓名。"
+        elif check_text(name):
+            errors["accepter_name"] = check_text(name)
+        if not text:
+            errors["opinion"] = "请填写验收意见（逐一检查所属党支部排查工作的情况和结论）。"
+        elif check_text(text, multiline=True):
+            errors["opinion"] = check_text(text, multiline=True)
+        if errors:
+            raise ValidationError(errors)
+        acceptance = Acceptance.objects.create(
+            campaign=locked.campaign, committee=locked.committee, accepter_name=name, opinion=text,
+            accepted_at=timezone.now(), accepted_by=user if user.pk else None)
+        audit.record(user, acceptance, ACCEPT, changes={"accepter_name": ["", name], "opinion": ["", text]})
+    return acceptance
 
 
 # --- deadlines (to-do) -------------------------------------------------------------------------------

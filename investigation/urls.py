@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents_views, rectify_views, views
+from . import conclusion_views, documents_views, rectify_views, views
 
 app_name = "investigation"
 urlpatterns = [
@@ -24,6 +24,10 @@ urlpatterns = [
     path("opinions/<int:pk>/", views.opinion, name="opinion"),
     path("opinions/<int:pk>/sign/", views.sign, name="sign"),
     path("opinions/<int:pk>/signed/", views.signed_file, name="signed_file"),
+    # 总结巩固: the committee's acceptance and summary (with 附件4)
+    path("opinions/<int:pk>/conclusion/", conclusion_views.conclusion, name="conclusion"),
+    path("opinions/<int:pk>/accept/", conclusion_views.accept, name="accept"),
+    path("opinions/<int:pk>/summary.pdf", conclusion_views.summary_pdf, name="summary_pdf"),
     # the forms (附件1–4, the ledger): ?campaign=&org=, default the newest campaign and the user's organization
     path("forms/", documents_views.forms_page, name="forms"),
     path("forms/annex1.xlsx", documents_views.register_file, {"name": "annex1", "fmt": "xlsx"}, name="annex1_xlsx"),

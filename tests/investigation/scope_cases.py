@@ -29,6 +29,9 @@ INVESTIGATION_URL_CASES = {
     "investigation:case_print": "inv_case",
     "investigation:report_print": "inv_check",
     "investigation:case_committee_opinion": "inv_case",
+    "investigation:conclusion": "inv_opinion",
+    "investigation:accept": "inv_opinion",
+    "investigation:summary_pdf": "inv_opinion",
 }
 INVESTIGATION_POSTED = {"investigation:open"}
 

@@ -1,19 +1,22 @@
 """总结巩固: a committee's acceptance of its branches' work and its summary (the data part of the
 综合报告, with 附件4), as a page and as PDF. Read through the committee's opinion (one per committee
-and campaign, scoped: out of scope 404); printing is audited on the committee."""
+and campaign, scoped: out of scope 404); printing is audited on the committee. And the county
+overview (overview.py) for county staff and committees."""
 
 import io
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from core import audit, exports
 from core.documents import render_form_pdf, signatory
 
-from . import services, summary
+from . import overview, services, summary
 from .forms import AcceptForm
+from .models import Campaign
 from .views import _opinion
 
 
@@ -64,3 +67,20 @@ def summary_pdf(request, pk):
         audit.record(request.user, op.committee, audit.Action.EXPORT,
                      reason=f"打印《{SUMMARY_TITLE}》（{name}）；排查工作：{op.campaign.name}")
     return exports.attachment(buf.getvalue(), name, "application/pdf")
+
+
+def overview_page(request):
+    """排查总览: progress per committee (and per branch of a chosen committee), overdue work, the
+    mobile, hanging and lost counts, the charts of the lost. County staff and committees only."""
+    if not overview.can_see(request.user):
+        raise PermissionDenied("排查总览只对县委组织部和党(工)委开放。")
+    campaigns = list(Campaign.objects.all()[:20])
+    wanted = request.GET.get("c", "")
+    chosen = next((c for c in campaigns if wanted.isdigit() and c.pk == int(wanted)), None)
+    chosen = chosen or (campaigns[0] if campaigns else None)
+    raw = request.GET.get("committee", "")
+    committee_id = int(raw) if raw.isdigit() and len(raw) < 12 else None
+    ov = overview.build(request.user, chosen, committee_id) if chosen else None
+    if ov is not None and committee_id is not None and ov.chosen is None:
+        raise Http404("所选党(工)委不存在或不在您的管理范围内")
+    return render(request, "investigation/overview.html", {"campaigns": campaigns, "campaign": chosen, "ov": ov})

@@ -8,8 +8,11 @@
     inv_forms_overdue  the county: committees past forms_due whose forms are not signed
     inv_prereview      a committee: dispositions proposed as Party decisions awaiting its pre-review
                        (预审; rectify.py), not its own proposals
+    inv_accept         a committee: every branch signed, its acceptance (总结巩固) owed (due report_due)
+    inv_report_overdue the county: committees past report_due that have not accepted (no summary)
 
-Only campaigns not yet concluded (conclude_end not past) count. The three sections over branch
+Only campaigns not yet concluded (conclude_end not past) count, except for the acceptance, which is
+due after the conclusion (report_due) and stays owed until made. The three sections over branch
 checks are counted for the dashboard with one query (`counts`)."""
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -19,7 +22,7 @@ from accounts.models import Role
 from core.scoping import paths_q
 
 from .choices import BRANCH_EDITABLE, CheckState, DispositionState
-from .models import BranchCheck, Campaign, CommitteeOpinion
+from .models import Acceptance, BranchCheck, Campaign, CommitteeOpinion
 from .services import today
 
 DONE = (CheckState.VERIFIED, CheckState.SIGNED)
@@ -106,6 +109,28 @@ def disposition_row(disp):
                     reverse("investigation:disposition", args=[disp.pk]), detail=detail, badge="待预审")
 
 
+def _not_accepted(user, roles):
+    """The opinions of committees under the user's `roles` grants that have branches and no acceptance."""
+    same = {"campaign": OuterRef("campaign"), "committee": OuterRef("committee")}
+    return (CommitteeOpinion.objects.filter(_within("committee__path", user.paths_for(roles)))
+            .filter(Exists(BranchCheck.objects.filter(**same)), ~Exists(Acceptance.objects.filter(**same)))
+            .select_related("committee", "campaign").order_by("campaign__report_due", "committee__path", "pk"))
+
+
+def to_accept(user):
+    """A committee whose branches are all signed (its forms signed, unchanged since): the acceptance
+    and the summary are owed."""
+    same = {"campaign": OuterRef("campaign"), "committee": OuterRef("committee")}
+    unsigned = BranchCheck.objects.filter(**same).exclude(state=CheckState.SIGNED)
+    return (_not_accepted(user, [Role.COMMITTEE]).filter(signed_version__gt=0, changed_since_signing=False)
+            .filter(~Exists(unsigned)))
+
+
+def report_overdue(user):
+    """The county: committees past the campaign's report_due that have not accepted their branches' work."""
+    return _not_accepted(user, [Role.COUNTY_ADMIN]).filter(campaign__report_due__lt=today())
+
+
 def _badge(due):
     left = (due - today()).days
     if left < 0:
@@ -129,6 +154,14 @@ def opinion_row(opinion):
                     badge=_badge(opinion.campaign.forms_due))
 
 
+def conclusion_row(opinion):
+    from members import todo
+
+    return todo.Row(opinion.committee.name, reverse("investigation:conclusion", args=[opinion.pk]),
+                    detail=f"{opinion.campaign.name} · 综合报告{opinion.campaign.report_due:%Y-%m-%d}前上报",
+                    badge=_badge(opinion.campaign.report_due))
+
+
 def register():
     from members import todo
 
@@ -143,6 +176,10 @@ def register():
                   level="red")
     todo.register("inv_prereview", "组织关系排查：整改处置待预审", to_prereview, 55, row=disposition_row, level="amber",
                   note="党支部提出的停止党籍、自行脱党除名、取消预备党员资格等：核对查找记录和失联时间，预审同意后由上级党组织审批。")
+    todo.register("inv_accept", "组织关系排查：待验收和总结", to_accept, 56, row=conclusion_row, level="amber",
+                  note="所属党支部已全部签署：请逐一检查验收，生成总结（含附件4）上报。")
+    todo.register("inv_report_overdue", "组织关系排查：逾期未验收上报综合报告的党(工)委", report_overdue, 57,
+                  row=conclusion_row, level="red")
     todo.register_counter(["inv_self_check", "inv_verify", "inv_overdue"], counts)
 
 

@@ -6,6 +6,7 @@ app_name = "investigation"
 urlpatterns = [
     path("", views.index, name="index"),
     path("open/", views.open_campaign, name="open"),
+    path("overview/", conclusion_views.overview_page, name="overview"),  # ?c=campaign&committee=
     path("checks/<int:pk>/", views.check_detail, name="check"),
     path("checks/<int:pk>/submit/", views.submit, name="submit"),
     path("checks/<int:pk>/agree/", views.agree_rest, name="agree_rest"),

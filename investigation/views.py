@@ -16,7 +16,7 @@ from core import audit, versions
 from core.pagination import page_of
 from members import dues, orglife, placements
 
-from . import services
+from . import overview, services
 from .choices import KEY_GROUP_FIELDS, CheckState, Classification, Verdict
 from .forms import (
     CampaignForm,
@@ -95,6 +95,7 @@ def index(request):
         "stage_now": chosen.stage_on(today) if chosen else None, "today": today,
         "form": CampaignForm() if services.can_open(request.user) else None,
         "forms_open": bool(investigation_paths(request.user)),  # 表格 only for the investigation's roles
+        "overview_open": overview.can_see(request.user),  # 排查总览: county staff and committees
     })
 
 

@@ -9,6 +9,7 @@ from .helpers import open_campaign, search
 INVESTIGATION_URL_CASES = {
     "investigation:index": None,
     "investigation:open": None,  # the county's only (POST): 403 for everyone else
+    "investigation:overview": None,  # county staff and committees (their subtree): 403 for everyone else
     "investigation:check": "inv_check",
     "investigation:submit": "inv_check",
     "investigation:agree_rest": "inv_check",

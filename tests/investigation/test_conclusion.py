@@ -165,3 +165,28 @@ def test_the_summary_pdf_reads_back_and_is_audited(client, county, campaign):
         assert words in flat, words
     entry = AuditEntry.objects.filter(action="export").latest("pk")
     assert "打印《党员组织关系排查工作总结（数据部分）》" in entry.reason and entry.actor == county.committee
+
+
+def _todo(user):
+    from members import todo
+
+    return {f.key: f for f in todo.fill(user) if f.key in ("inv_accept", "inv_report_overdue") and f.count}
+
+
+def test_the_acceptance_is_on_the_committees_to_do_and_late_for_the_county(county, campaign, monkeypatch):
+    _self_check(county, campaign)
+    assert not _todo(county.committee)  # branches not yet signed: nothing to accept
+    opinion = _signed(county, campaign)
+    mine = _todo(county.committee)
+    assert list(mine) == ["inv_accept"]
+    row = mine["inv_accept"].rows[0]
+    assert row.label == "城关镇党委" and row.url == reverse("investigation:conclusion", args=[opinion.pk])
+    assert not _todo(county.other_committee) and not _todo(county.secretary)
+    assert not _todo(county.admin)  # not late yet
+    late = campaign.report_due + datetime.timedelta(days=3)
+    monkeypatch.setattr("investigation.todo.today", lambda: late)
+    county_rows = _todo(county.admin)["inv_report_overdue"].rows
+    assert {r.label for r in county_rows} == {"城关镇党委", "青山乡党委"} and county_rows[0].badge == "逾期3天"
+    services.accept(county.committee, opinion, ACCEPT)
+    assert not _todo(county.committee)
+    assert {r.label for r in _todo(county.admin)["inv_report_overdue"].rows} == {"青山乡党委"}

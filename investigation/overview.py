@@ -34,6 +34,7 @@ STATES = list(CheckState)
 COUNT_KEYS = ("total", "classified", "mobile", "hanging", "lost", "found")
 RANGE_KEYS = [key for key, _, _ in lost_time.RANGES]
 REASON_CODES = list(LostContactReason.values)
+CHART_WIDTH = 420  # two side by side at a desk, one a screen wide on a phone: the text stays readable
 LATE_LIMIT = 200  # the overdue branches listed (the count is always whole)
 
 
@@ -116,12 +117,14 @@ class Overview:
     def duration_chart(self, rows=None):
         rows = self.committees if rows is None else rows
         return stacked_bars([(r.name, [r.ranges[k] for k in RANGE_KEYS]) for r in [self.total, *rows]],
-                            DURATION_SERIES, title="失联党员失去联系时间（按党(工)委）", legend_columns=2)
+                            DURATION_SERIES, title="失联党员失去联系时间（按党(工)委）", legend_columns=2,
+                            width=CHART_WIDTH)
 
     def reason_chart(self, rows=None):
         rows = self.committees if rows is None else rows
         return stacked_bars([(r.name, [r.reasons[c] for c in REASON_CODES]) for r in [self.total, *rows]],
-                            REASON_SERIES, title="失联党员失去联系情形（按党(工)委）", legend_columns=2)
+                            REASON_SERIES, title="失联党员失去联系情形（按党(工)委）", legend_columns=2,
+                            width=CHART_WIDTH)
 
 
 def _branch_late(state, campaign, day):

@@ -95,11 +95,11 @@ class Summary:
                 if key != UNCLASSIFIED or self.totals[key]]
         return [*rows, ("经查找取得联系", self.totals[FOUND], self.share(self.totals[FOUND]))]
 
-    def duration_chart(self, width=720):
+    def duration_chart(self, width=420):
         return stacked_bars([("失联党员", [n for _, n in self.durations])], DURATION_SERIES,
                             title="失联党员失去联系时间分布", width=width, legend_columns=2)
 
-    def reason_chart(self, width=720):
+    def reason_chart(self, width=420):
         return stacked_bars([("失联党员", [n for _, n in self.reasons])], REASON_SERIES,
                             title="失联党员失去联系情形分布", width=width, legend_columns=2)
 

@@ -8,6 +8,7 @@ from branches.models import Organization
 from members.management.commands.bench import Case
 
 from . import services
+from .bench_cases_conclusion import cases as conclusion_cases
 from .bench_cases_forms import cases as forms_cases
 from .forms import source_dates
 from .models import Campaign
@@ -71,4 +72,5 @@ def cases(bench):
         return 1, f"{case.member.name}的排查页（党员记录、党费、组织生活、转接、查找记录）"
 
     out.append(Case("组织关系排查：一名党员的排查页", run_case, bench.runs, "< 0.3 秒", 0.3, max_queries=30))
-    return out + forms_cases(bench)  # 附件1, 附件3, 附件4 (bench_cases_forms.py)
+    # 附件1, 附件3, 附件4 (bench_cases_forms.py); the overview and a committee's summary (bench_cases_conclusion.py)
+    return out + forms_cases(bench) + conclusion_cases(bench)

@@ -126,6 +126,26 @@ def to_accept(user):
             .filter(~Exists(unsigned)))
 
 
+def conclusion_counts(user):
+    """{key: count} of inv_accept and inv_report_overdue for the dashboard, in one query (none for a
+    user with neither grant: an empty filter would empty the whole aggregate)."""
+    same = {"campaign": OuterRef("campaign"), "committee": OuterRef("committee")}
+    wanted = {
+        "inv_accept": (Role.COMMITTEE, Q(signed_version__gt=0, changed_since_signing=False, unsigned=False)),
+        "inv_report_overdue": (Role.COUNTY_ADMIN, Q(campaign__report_due__lt=today())),
+    }
+    counted = {key: Count("pk", filter=q & _within("committee__path", user.paths_for([role])))
+               for key, (role, q) in wanted.items() if user.paths_for([role])}
+    found = {}
+    if counted:
+        found = (CommitteeOpinion.objects
+                 .annotate(has_checks=Exists(BranchCheck.objects.filter(**same)),
+                           accepted=Exists(Acceptance.objects.filter(**same)),
+                           unsigned=Exists(BranchCheck.objects.filter(**same).exclude(state=CheckState.SIGNED)))
+                 .filter(has_checks=True, accepted=False).aggregate(**counted))
+    return {key: found.get(key) or 0 for key in wanted}
+
+
 def report_overdue(user):
     """The county: committees past the campaign's report_due that have not accepted their branches' work."""
     return _not_accepted(user, [Role.COUNTY_ADMIN]).filter(campaign__report_due__lt=today())
@@ -181,6 +201,7 @@ def register():
     todo.register("inv_report_overdue", "组织关系排查：逾期未验收上报综合报告的党(工)委", report_overdue, 57,
                   row=conclusion_row, level="red")
     todo.register_counter(["inv_self_check", "inv_verify", "inv_overdue"], counts)
+    todo.register_counter(["inv_accept", "inv_report_overdue"], conclusion_counts)
 
 
 def panel(request):

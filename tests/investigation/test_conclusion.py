@@ -190,3 +190,18 @@ def test_the_acceptance_is_on_the_committees_to_do_and_late_for_the_county(count
     services.accept(county.committee, opinion, ACCEPT)
     assert not _todo(county.committee)
     assert {r.label for r in _todo(county.admin)["inv_report_overdue"].rows} == {"青山乡党委"}
+
+
+def test_the_dashboard_counts_both_sections_in_one_query(county, campaign, monkeypatch, django_assert_num_queries):
+    from investigation import todo as inv_todo
+
+    _signed(county, campaign)
+    monkeypatch.setattr("investigation.todo.today", lambda: campaign.report_due + datetime.timedelta(days=1))
+    for user, expected in ((county.committee, {"inv_accept": 1, "inv_report_overdue": 0}),
+                           (county.admin, {"inv_accept": 0, "inv_report_overdue": 2}),
+                           (county.secretary, {"inv_accept": 0, "inv_report_overdue": 0})):
+        user.grant_list  # noqa: B018  (the grants read once, as on a page)
+        with django_assert_num_queries(0 if user == county.secretary else 1):
+            assert inv_todo.conclusion_counts(user) == expected
+        assert expected == {"inv_accept": inv_todo.to_accept(user).count(),
+                            "inv_report_overdue": inv_todo.report_overdue(user).count()}

@@ -129,6 +129,8 @@ def test_the_page_accepts_and_shows_the_summary_in_scope(client, county, campaig
     client.force_login(county.committee)
     text = client.get(url).content.decode()
     assert "未验收" in text and "东街村党支部" in text and "①外出务工经商" in text and "附件4" in text
+    xlsx = f"{reverse('investigation:annex4_xlsx')}?campaign={campaign.pk}&amp;org={county.town.pk}"
+    assert xlsx in text and client.get(xlsx.replace("&amp;", "&")).status_code == 200  # 附件4 in Excel too
     response = client.post(reverse("investigation:accept", args=[opinion.pk]), {**ACCEPT, "opinion": ""})
     assert "请填写“验收意见”" in response.content.decode() or "请填写验收意见" in response.content.decode()
     assert not Acceptance.objects.exists()

@@ -11,6 +11,7 @@
     inv_accept         a committee: every branch signed, its acceptance (总结巩固) owed (due report_due)
     inv_report_overdue the county: committees past report_due that have not accepted (no summary)
 
+The four sections over committee opinions are counted in one query (`opinion_counts`).
 Only campaigns not yet concluded (conclude_end not past) count, except for the acceptance, which is
 due after the conclusion (report_due) and stays owed until made. The three sections over branch
 checks are counted for the dashboard with one query (`counts`)."""
@@ -126,23 +127,30 @@ def to_accept(user):
             .filter(~Exists(unsigned)))
 
 
-def conclusion_counts(user):
-    """{key: count} of inv_accept and inv_report_overdue for the dashboard, in one query (none for a
-    user with neither grant: an empty filter would empty the whole aggregate)."""
+def opinion_counts(user):
+    """{key: count} of the four sections over committee opinions (inv_sign, inv_forms_overdue,
+    inv_accept, inv_report_overdue) for the dashboard, in one query; none for a user with neither
+    grant (an always-false filter would empty the whole aggregate)."""
+    day = today()
     same = {"campaign": OuterRef("campaign"), "committee": OuterRef("committee")}
+    checks = BranchCheck.objects.filter(**same)
+    unsigned_forms = Q(signed_version=0) | Q(changed_since_signing=True)
+    active = Q(campaign__conclude_end__gte=day)
+    owed = Q(has_checks=True, accepted=False)
     wanted = {
-        "inv_accept": (Role.COMMITTEE, Q(signed_version__gt=0, changed_since_signing=False, unsigned=False)),
-        "inv_report_overdue": (Role.COUNTY_ADMIN, Q(campaign__report_due__lt=today())),
+        "inv_sign": (Role.COMMITTEE, active & unsigned_forms & Q(pending=False)),
+        "inv_forms_overdue": (Role.COUNTY_ADMIN, active & unsigned_forms & Q(campaign__forms_due__lt=day)),
+        "inv_accept": (Role.COMMITTEE, owed & Q(signed_version__gt=0, changed_since_signing=False, unsigned=False)),
+        "inv_report_overdue": (Role.COUNTY_ADMIN, owed & Q(campaign__report_due__lt=day)),
     }
     counted = {key: Count("pk", filter=q & _within("committee__path", user.paths_for([role])))
                for key, (role, q) in wanted.items() if user.paths_for([role])}
     found = {}
     if counted:
-        found = (CommitteeOpinion.objects
-                 .annotate(has_checks=Exists(BranchCheck.objects.filter(**same)),
-                           accepted=Exists(Acceptance.objects.filter(**same)),
-                           unsigned=Exists(BranchCheck.objects.filter(**same).exclude(state=CheckState.SIGNED)))
-                 .filter(has_checks=True, accepted=False).aggregate(**counted))
+        found = CommitteeOpinion.objects.annotate(
+            has_checks=Exists(checks), accepted=Exists(Acceptance.objects.filter(**same)),
+            pending=Exists(checks.exclude(state__in=DONE)),
+            unsigned=Exists(checks.exclude(state=CheckState.SIGNED))).aggregate(**counted)
     return {key: found.get(key) or 0 for key in wanted}
 
 
@@ -201,7 +209,7 @@ def register():
     todo.register("inv_report_overdue", "组织关系排查：逾期未验收上报综合报告的党(工)委", report_overdue, 57,
                   row=conclusion_row, level="red")
     todo.register_counter(["inv_self_check", "inv_verify", "inv_overdue"], counts)
-    todo.register_counter(["inv_accept", "inv_report_overdue"], conclusion_counts)
+    todo.register_counter(["inv_sign", "inv_forms_overdue", "inv_accept", "inv_report_overdue"], opinion_counts)
 
 
 def panel(request):

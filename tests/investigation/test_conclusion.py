@@ -194,16 +194,34 @@ def test_the_acceptance_is_on_the_committees_to_do_and_late_for_the_county(count
     assert {r.label for r in _todo(county.admin)["inv_report_overdue"].rows} == {"青山乡党委"}
 
 
-def test_the_dashboard_counts_both_sections_in_one_query(county, campaign, monkeypatch, django_assert_num_queries):
+def test_the_dashboard_counts_the_four_committee_sections_in_one_query(county, campaign, monkeypatch,
+                                                                      django_assert_num_queries):
+    """inv_sign, inv_forms_overdue, inv_accept and inv_report_overdue: one aggregate, the same numbers
+    as the to-do page's lists, before and after the signature, at the report's deadline."""
     from investigation import todo as inv_todo
 
-    _signed(county, campaign)
+    sections = {"inv_sign": inv_todo.to_sign, "inv_forms_overdue": inv_todo.forms_overdue,
+                "inv_accept": inv_todo.to_accept, "inv_report_overdue": inv_todo.report_overdue}
+
+    def check(expected):
+        for user in (county.committee, county.other_committee, county.admin, county.secretary, county.cadre):
+            user.grant_list  # noqa: B018  (the grants read once, as on a page)
+            with django_assert_num_queries(1 if user in (county.committee, county.other_committee, county.admin) else 0):
+                got = inv_todo.opinion_counts(user)
+            assert got == {k: fn(user).count() for k, fn in sections.items()}, user
+            if user.username in expected:
+                assert {k: n for k, n in got.items() if n} == expected[user.username], user
+
+    check({"committee": {}, "county": {}})
+    _self_check(county, campaign)
+    for b in (county.east, county.west):
+        _verify(county, campaign, b)
+    check({"committee": {"inv_sign": 1}, "county": {}})
+    opinion = CommitteeOpinion.objects.get(campaign=campaign, committee=county.town)
+    services.save_opinion(county.committee, opinion, {"meeting_on": TODAY, "initial_handling": "继续查找"})
+    services.sign(county.committee, opinion, "王书记")
+    check({"committee": {"inv_accept": 1}, "county": {}})
+    monkeypatch.setattr("investigation.todo.today", lambda: campaign.forms_due + datetime.timedelta(days=1))
+    check({"committee": {"inv_accept": 1}, "county": {"inv_forms_overdue": 1}})  # 青山乡: unsigned
     monkeypatch.setattr("investigation.todo.today", lambda: campaign.report_due + datetime.timedelta(days=1))
-    for user, expected in ((county.committee, {"inv_accept": 1, "inv_report_overdue": 0}),
-                           (county.admin, {"inv_accept": 0, "inv_report_overdue": 2}),
-                           (county.secretary, {"inv_accept": 0, "inv_report_overdue": 0})):
-        user.grant_list  # noqa: B018  (the grants read once, as on a page)
-        with django_assert_num_queries(0 if user == county.secretary else 1):
-            assert inv_todo.conclusion_counts(user) == expected
-        assert expected == {"inv_accept": inv_todo.to_accept(user).count(),
-                            "inv_report_overdue": inv_todo.report_overdue(user).count()}
+    check({"committee": {"inv_accept": 1}, "county": {"inv_report_overdue": 2}})

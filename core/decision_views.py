@@ -63,6 +63,7 @@ def decision_detail(request, pk):
         "history": decisions.history([decision])[decision.pk],
         "subject_url": decisions.subject_url(decision),
         "can_decide": can_decide,
+        "approval_blocked": decisions.approval_blocked(decision) if can_decide else "",
         "form": form,
         "can_withdraw": decisions.may_withdraw(request.user, decision),
     })

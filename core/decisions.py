@@ -258,6 +258,20 @@ def may_decide(user, decision):
     return kind is not None and kind.may_decide(user, decision)
 
 
+def approval_blocked(decision):
+    """The reason a registered guard (register_guard) would refuse approving this pending decision
+    now, or "": the page says it instead of offering 批准 (refusing stays possible)."""
+    if not _guards or not decision.is_pending:
+        return ""
+    subject = _subject_of(decision)
+    for guard in _guards:
+        try:
+            guard(decision, subject)
+        except ValidationError as exc:
+            return " ".join(exc.messages)
+    return ""
+
+
 def awaiting(user):
     """The pending decisions in the user's scope that this user may approve or refuse."""
     pending = Decision.objects.visible_to(user).pending().exclude(proposer=user).order_by("proposed_at", "pk")

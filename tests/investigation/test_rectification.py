@@ -354,3 +354,17 @@ def test_demo_has_dispositions():
         suspended = d.case.member.membership_status == MembershipStatus.SUSPENDED
         assert suspended == (d.state == DispositionState.DONE)
     documents.annex4(d.case.branch.parent.parent or d.case.branch, d.case.campaign)  # reconciles
+
+
+def test_decision_page_says_why_it_cannot_be_approved_yet(rect, client):
+    """Before the committee's pre-review the decision page gives the guard's reason instead of 批准
+    (不予批准 stays); after it, 批准 is offered."""
+    disp = suspend(rect.secretary, rect.e1)
+    client.force_login(rect.committee)
+    url = reverse("decision_detail", args=[disp.decision.pk])
+    html = client.get(url).content.decode()
+    assert "须先经党(工)委预审同意" in html
+    assert 'value="approve"' not in html and 'value="refuse"' in html
+    rectify.prereview(rect.admin, disp, True)
+    html = client.get(url).content.decode()
+    assert "须先经党(工)委预审同意" not in html and 'value="approve"' in html

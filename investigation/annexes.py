@@ -83,13 +83,7 @@ def annex3_values(lost_rows, found_rows):
     for category, n in found_rows:
         for row in [TOTAL] + ([category_row(category)] if category_row(category) else []):
             add(row, FOUND, n)
-    problems = []
-    if under:
-        problems.append(f"{under}名失联党员失去联系不满{lost_time.LOST_MONTHS}个月（不属于本表统计范围）")
-    if unknown:
-        problems.append(f"{unknown}名失联党员没有失去联系起始日期")
-    if no_reason:
-        problems.append(f"{no_reason}名失联党员未选择失去联系情形")
+    problems = lost_time.problems(under, unknown, no_reason, "（不属于本表统计范围）")
     if no_category:
         problems.append(f"{no_category}名失联党员所在党组织未设党组织类别")
     return values, problems

@@ -89,3 +89,16 @@ def describe(since, end):
     if years:
         return f"{years}年"
     return f"{months}个月"
+
+
+def problems(under, unknown, no_reason, under_note=""):
+    """In Chinese, why lost members counted in a total fall in no range or no 情形 column: `under`
+    lost for less than LOST_MONTHS, `unknown` without a date, `no_reason` without a code."""
+    out = []
+    if under:
+        out.append(f"{under}名失联党员失去联系不满{LOST_MONTHS}个月{under_note}")
+    if unknown:
+        out.append(f"{unknown}名失联党员没有失去联系起始日期")
+    if no_reason:
+        out.append(f"{no_reason}名失联党员未选择失去联系情形")
+    return out

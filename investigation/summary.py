@@ -122,13 +122,7 @@ def durations_and_reasons(rows):
         under += n if range_key == lost_time.UNDER else 0
         unknown += n if range_key == lost_time.UNKNOWN else 0
         no_reason += 0 if reason in LostContactReason.values else n
-    problems = []
-    if under:
-        problems.append(f"{under}名失联党员失去联系不满{lost_time.LOST_MONTHS}个月")
-    if unknown:
-        problems.append(f"{unknown}名失联党员没有失去联系起始日期")
-    if no_reason:
-        problems.append(f"{no_reason}名失联党员未选择失去联系情形")
+    problems = lost_time.problems(under, unknown, no_reason)
     return ([(label, by_range.get(key, 0)) for key, label, _ in lost_time.RANGES],
             [(r.label, by_reason.get(r.value, 0)) for r in LostContactReason], problems)
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.functional import cached_property
 
 from branches.choices import BRANCH_KINDS, COMMITTEE_KINDS, OrgKind
+from core.prepared import Prepared
 from core.scoping import ALL, collapse, covers
 
 
@@ -52,7 +53,7 @@ class User(AbstractUser):
         """This user's grants with their organizations, in one query, once per request."""
         if self.pk is None:
             return []
-        return list(self.grants.select_related("organization").order_by("organization__path", "role"))
+        return GRANTS(self.pk)
 
     def forget_grants(self):
         self.__dict__.pop("grant_list", None)
@@ -178,3 +179,11 @@ class Grant(models.Model):
             )})
         if self.organization.is_dissolved:
             raise ValidationError({"organization": f"“{self.organization.name}”已撤销，不能授权。"})
+
+
+# User.grant_list's query, compiled once per connection (core/prepared.py): it runs on every page.
+GRANTS = Prepared(
+    lambda user_id: Grant.objects.filter(user_id=user_id).select_related("organization").order_by(
+        "organization__path", "role"),
+    sentinel=-987_654_321,
+)

@@ -54,3 +54,40 @@ def test_the_page_keeps_a_plain_select_for_browsers_without_script(client, count
     select = page[page.index('<select name="branch"'):]
     assert 'data-orgpicker=""' in select[:select.index(">")] and f'<option value="{county.west.pk}"' in select
     assert "js/orgpicker.js" in page
+
+
+def test_the_renderers_inputs_are_djangos_markup_character_for_character(county):
+    """core.renderer writes the plain inputs in Python; Django's templates write the same text, for
+    every kind of input, value and attribute (True, False, quotes, <, &, a safe string, a number)."""
+    import datetime
+
+    from django import forms
+    from django.forms.renderers import DjangoTemplates
+    from django.utils.safestring import mark_safe
+
+    from core.renderer import FormRenderer
+
+    class Every(forms.Form):
+        text = forms.CharField(widget=forms.TextInput(attrs={"placeholder": '姓名 "全称" <a> & b',
+                                                             "autofocus": True, "hidden": False}))
+        number = forms.IntegerField()
+        email = forms.EmailField(required=False)
+        url = forms.URLField(required=False, assume_scheme="https")
+        password = forms.CharField(widget=forms.PasswordInput(render_value=True))
+        hidden = forms.CharField(widget=forms.HiddenInput)
+        search = forms.CharField(widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}))
+        date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+        time = forms.TimeField(widget=forms.TimeInput)
+        check = forms.BooleanField(required=False)
+        file = forms.FileField(required=False, widget=forms.FileInput)
+        safe = forms.CharField(initial=mark_safe("<b>安全</b>"))
+
+    data = {"text": '张"三" <script>&amp;', "number": "12", "email": "a@b.cn", "password": "p<w>",
+            "hidden": "x&y", "search": "zhm", "date": "2026-11-27", "time": "08:30", "check": "on"}
+    initial = {"number": 3, "date": datetime.date(2026, 1, 2), "check": False}
+    for args, kwargs in (((data,), {}), ((), {"initial": initial}), ((), {})):
+        ours, django = Every(*args, renderer=FormRenderer(), **kwargs), Every(*args, renderer=DjangoTemplates(), **kwargs)
+        for name in ours.fields:
+            assert str(ours[name]) == str(django[name]), name
+    assert 'value="张&quot;三&quot; &lt;script&gt;&amp;amp;"' in str(Every(data, renderer=FormRenderer())["text"])
+    assert type(Every().renderer) is FormRenderer  # the setting's renderer is the one pages use

@@ -149,3 +149,76 @@ def test_the_frame_links_are_the_views_urls(client, county):
     for name in ("dashboard", "members:todo", "branches:tree", "members:roster", "ratings:index",
                  "investigation:index", "audit_log", "downloads", "accounts:list", "password_change", "logout"):
         assert f'"{reverse(name)}"' in html, name
+
+
+def test_the_pager_keeps_the_filters_and_changes_the_page_only(client, county):
+    """{% pager %} writes what the included template with four {% querystring %} tags wrote: each
+    link the page's own query (escaped) with another page number; nothing when one page is all."""
+    from conftest import bulk_members
+
+    bulk_members(county.east, 120)
+    client.force_login(county.secretary)
+    url = reverse("members:roster")
+    html = client.get(url, {"category": "full", "x": "a<b", "page": "2"}).content.decode()
+    nav = re.search(r'<nav class="pager" aria-label="翻页">(.*?)</nav>', html, re.S).group(1)
+    links = re.findall(r'<a class="btn" href="([^"]*)">([^<]*)</a>', nav)
+    assert [text for _, text in links] == ["首页", "上一页", "下一页", "末页"]
+    assert [href for href, _ in links] == [f"?category=full&amp;x=a%3Cb&amp;page={n}" for n in (1, 1, 3, 3)]
+    assert "<span>第 2 / 3 页</span>" in nav
+    html = client.get(url, {"page": "1"}).content.decode()
+    nav = re.search(r'<nav class="pager" aria-label="翻页">(.*?)</nav>', html, re.S).group(1)
+    assert [t for _, t in re.findall(r'<a class="btn" href="([^"]*)">([^<]*)</a>', nav)] == ["下一页", "末页"]
+    html = client.get(url, {"category": "probationary"}).content.decode()
+    assert 'class="pager"' not in html  # one page (the county has one probationary member here)
+
+
+def _menu(html):
+    """[(label, current)] of the frame's menu."""
+    nav = re.search(r'<nav id="sidebar".*?</nav>', html, re.S).group(0)
+    return [(label, bool(current)) for current, label in
+            re.findall(r'<li><a href="[^"]*"\s*(aria-current="page")?>([^<]+)</a></li>', nav)]
+
+
+MENU_ALL = ["首页", "待办事项", "党组织", "党员名册", "组织生活", "组织关系转接", "流动党员", "党费", "星级评定",
+            "分类管理试点"]
+
+
+@pytest.mark.parametrize("user, entries", [
+    ("admin", [*MENU_ALL, "组织关系排查", "决定审批", "操作记录", "我的下载", "账号管理", "账号锁定", "修改密码"]),
+    ("committee", [*MENU_ALL, "组织关系排查", "决定审批", "操作记录", "我的下载", "账号管理", "修改密码"]),
+    ("secretary", [*MENU_ALL, "组织关系排查", "决定审批", "操作记录", "我的下载", "修改密码"]),
+    ("cadre", [*MENU_ALL, "操作记录", "我的下载", "修改密码"]),
+])
+def test_the_menu_offers_each_role_its_sections(client, county, user, entries):
+    client.force_login(getattr(county, user))
+    html = client.get(reverse("dashboard")).content.decode()
+    assert [label for label, _ in _menu(html)] == entries
+    assert html.count('<button type="submit" class="linklike">退出登录</button>') == 1
+    assert 'name="csrfmiddlewaretoken"' in re.search(r'<nav id="sidebar".*?</nav>', html, re.S).group(0)
+    assert ("系统后台" in html) is False
+
+
+@pytest.mark.parametrize("url, current", [
+    ("dashboard", "首页"), ("members:todo", "待办事项"), ("branches:tree", "党组织"), ("members:roster", "党员名册"),
+    ("members:create", "党员名册"), ("members:meetings", "组织生活"), ("members:transfers", "组织关系转接"),
+    ("members:mobile_ledger", "流动党员"), ("members:dues_index", "党费"), ("ratings:index", "星级评定"),
+    ("pilots:programs", "分类管理试点"), ("investigation:index", "组织关系排查"), ("decisions", "决定审批"),
+    ("audit_log", "操作记录"), ("downloads", "我的下载"), ("accounts:list", "账号管理"), ("lockouts", "账号锁定"),
+    ("password_change", "修改密码"),
+])
+def test_the_menu_marks_the_section_of_the_page(client, county, url, current):
+    client.force_login(county.admin)
+    response = client.get(reverse(url))
+    assert response.status_code == 200
+    assert [label for label, on in _menu(response.content.decode()) if on] == [current]
+
+
+def test_a_member_page_is_in_the_roster_and_the_superuser_has_the_back_office(client, county):
+    from accounts.models import User
+
+    client.force_login(county.admin)
+    html = client.get(reverse("members:detail", args=[county.east1.pk])).content.decode()
+    assert [label for label, on in _menu(html) if on] == ["党员名册"]
+    client.force_login(User.objects.create_superuser("root", password="x" * 12))
+    html = client.get(reverse("dashboard")).content.decode()
+    assert f'<a href="{reverse("admin:index")}">系统后台</a>' in html

@@ -1,3 +1,4 @@
+import copy
 import datetime
 
 from django import forms
@@ -31,14 +32,45 @@ class QuickSelect(forms.Select):
         parts.append("\n</select>")
         return mark_safe("".join(parts))
 
+    def __deepcopy__(self, memo):
+        """Each form's copy shares the choices instead of copying and normalizing them again (a
+        third of a filter form's construction): nothing changes a choice list in place, a form
+        that needs other choices assigns a new list (which the field passes to its widget)."""
+        obj = copy.copy(self)
+        obj.attrs = self.attrs.copy()
+        memo[id(self)] = obj
+        return obj
 
-def quick_selects(form):
-    """Give the form's plain selects the QuickSelect rendering (their choices follow the field)."""
-    for field in form.fields.values():
+
+class FixedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose choices are a code list fixed with the form class: a form's copy of the
+    field shares them (Django deep-copies them for every form). Shown as a QuickSelect."""
+
+    widget = QuickSelect
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = result.widget.choices
+        return result
+
+
+def _quicken(fields):
+    for field in fields:
         if type(field.widget) is forms.Select:
             quick = QuickSelect(attrs=field.widget.attrs)
             quick.is_required, quick.choices = field.widget.is_required, field.widget.choices
             field.widget = quick
+
+
+def quick_selects(form):
+    """Give the form's plain selects the QuickSelect rendering (their choices follow the field).
+    The form class's own fields are changed once, so that later forms copy QuickSelects; the
+    form's fields are then checked for any its __init__ added or replaced."""
+    cls = type(form)
+    if not cls.__dict__.get("_quick_selects"):
+        _quicken(cls.base_fields.values())
+        cls._quick_selects = True
+    _quicken(form.fields.values())
 
 
 def _stock(field, key):

@@ -30,6 +30,7 @@ first and last four digits (idcard.screen_mask), only against onlookers: they ma
 import re
 import unicodedata
 from dataclasses import replace
+from operator import attrgetter
 
 from django import forms
 from django.db.models import Count, Q
@@ -38,7 +39,7 @@ from branches.choices import BRANCH_KINDS, OrgCategory, OrgKind
 from branches.forms import TreeChoiceIterator
 from branches.models import Organization
 from core.documents import Column, Register, labels, pick_columns
-from core.forms import CleanInputMixin, quick_selects
+from core.forms import CleanInputMixin, FixedChoiceField, quick_selects
 from core.scoping import under
 from core.validators import SEARCH_MAX, normalize_number
 
@@ -70,8 +71,7 @@ def C(key, header, fields, value, width, **kw):  # noqa: N802 - reads as a table
     """A roster column; `fields`: the member fields its value reads (one name: the value is that field)."""
     fields = tuple(fields.split())
     if value is None:
-        name = fields[0]
-        value = lambda m: getattr(m, name)  # noqa: E731
+        value = attrgetter(fields[0])
     return Column(key, header, value, width, fields=fields, **kw)
 
 
@@ -136,13 +136,13 @@ class RosterFilterForm(CleanInputMixin, forms.Form):
     org = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.none(), required=False,
                                  empty_label="全部（含下级）",
                                  error_messages={"invalid_choice": "所选党组织不存在或不在您的管理范围内。"})
-    category = forms.ChoiceField(label="人员类别", choices=[("", "全部"), *Category.choices], required=False)
-    job = forms.ChoiceField(label="工作岗位", choices=[("", "全部"), *JobCategory.choices], required=False)
-    org_category = forms.ChoiceField(label="党组织类别", choices=[("", "全部"), *OrgCategory.choices],
+    category = FixedChoiceField(label="人员类别", choices=[("", "全部"), *Category.choices], required=False)
+    job = FixedChoiceField(label="工作岗位", choices=[("", "全部"), *JobCategory.choices], required=False)
+    org_category = FixedChoiceField(label="党组织类别", choices=[("", "全部"), *OrgCategory.choices],
                                      required=False)
-    mobile = forms.ChoiceField(label="流动党员", choices=YES_NO, required=False)
-    lost = forms.ChoiceField(label="失联党员", choices=YES_NO, required=False)
-    state = forms.ChoiceField(label="在册状态", choices=[*RollState.choices, ("all", "全部")], required=False)
+    mobile = FixedChoiceField(label="流动党员", choices=YES_NO, required=False)
+    lost = FixedChoiceField(label="失联党员", choices=YES_NO, required=False)
+    state = FixedChoiceField(label="在册状态", choices=[*RollState.choices, ("all", "全部")], required=False)
     sort = forms.CharField(required=False, max_length=50)
 
     ID_SEARCH_REFUSED = "您的角色看到的公民身份号码是脱敏的，不能按身份证号查询；请按姓名或手机号查询。"

@@ -27,18 +27,20 @@ def table_rows(rows, detail_url_name):
     marker = 999999999
     detail = reverse(detail_url_name, args=[marker])
     head, tail = (conditional_escape(part) for part in detail.split(str(marker)))
-    labels = {}
+    # every row has the same columns: each cell's opening tag, and where the name is, worked out once
+    columns = [col for col, _ in rows[0][1]]
+    openers = [f'<td class="c-{conditional_escape(c.key)}" data-label="{conditional_escape(c.header)}">'
+               for c in columns]
+    linked = [c.key == "name" for c in columns]
     out = []
     for obj, cells in rows:
         out.append("\n  <tr>\n    ")
-        for col, value in cells:
-            if col.key not in labels:
-                labels[col.key] = f'<td class="c-{conditional_escape(col.key)}" data-label="{conditional_escape(col.header)}">'
-            out.append(labels[col.key])
-            if col.key == "name":
-                out.append(f'<a href="{head}{obj.pk}{tail}">{conditional_escape(value)}</a></td>')
+        for opener, link, (_, value) in zip(openers, linked, cells):
+            text = escape(value) if type(value) is str else conditional_escape(value)
+            if link:
+                out.append(f'{opener}<a href="{head}{obj.pk}{tail}">{text}</a></td>')
             else:
-                out.append(f"{conditional_escape(value)}</td>")
+                out.append(f"{opener}{text}</td>")
         out.append("\n  </tr>")
     return mark_safe("".join(out) + "\n  ")
 

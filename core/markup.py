@@ -20,5 +20,4 @@ def conditional_escape(value):
     else is escaped."""
     if hasattr(value, "__html__"):
         return value.__html__()
-    text = value if type(value) is str else str(value)
-    return html.escape(text) if _SPECIAL.search(text) else text
+    return escape(value if type(value) is str else str(value))

@@ -222,3 +222,30 @@ def test_a_member_page_is_in_the_roster_and_the_superuser_has_the_back_office(cl
     client.force_login(User.objects.create_superuser("root", password="x" * 12))
     html = client.get(reverse("dashboard")).content.decode()
     assert f'<a href="{reverse("admin:index")}">系统后台</a>' in html
+
+
+def test_asset_gives_the_static_url_on_every_frame(client, county):
+    """{% asset %} writes what {% static %} wrote, on the logged-in frame and the public board."""
+    from django.templatetags.static import static
+
+    client.force_login(county.secretary)
+    html = client.get(reverse("members:roster")).content.decode()
+    for path in ("css/app.css", "js/app.js", "css/forms.css", "css/roster.css", "js/roster.js"):
+        assert f'"{static(path)}"' in html, path
+    client.logout()
+    assert f'"{static("css/ratings.css")}"' in client.get(reverse("public:board")).content.decode()
+
+
+def test_forms_share_code_lists_but_never_each_others_changes(county):
+    """A form's copy of a code-list select shares its choices (not copied per form); a form that
+    assigns other choices changes only itself, and the class's own field keeps its list."""
+    first, second = RosterFilterForm(county.secretary, None), RosterFilterForm(county.secretary, None)
+    assert first.fields["category"].choices is second.fields["category"].choices
+    assert first.fields["category"].widget.choices is first.fields["category"].choices
+    original = list(second.fields["category"].choices)
+    first.fields["category"].choices = [("", "全部"), ("x", "只此一项")]
+    assert 'value="x"' in str(first["category"]) and 'value="x"' not in str(second["category"])
+    assert list(second.fields["category"].choices) == original
+    assert list(RosterFilterForm(county.secretary, None).fields["category"].choices) == original
+    first.fields["category"].widget.attrs["data-x"] = "1"
+    assert "data-x" not in str(second["category"])

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from core import audit, exports
-from core.documents import load_rows, screen_rows
+from core.documents import row_fields, screen_rows
 from core.pagination import page_of
 from core.views import notify_queued
 
@@ -29,11 +29,12 @@ from .roster import (
     COLUMNS,
     COMPACT_FIELDS,
     PAGE_SIZE,
+    ROSTER_ROWS,
     ROW_FIELDS,
     SORTS,
-    filter_members,
     org_tree,
     roster_columns,
+    roster_query,
 )
 
 
@@ -42,9 +43,10 @@ def _visible(request):
 
 
 def roster(request):
-    qs, form = filter_members(request.user, request.GET)
+    query, form = roster_query(request.user, request.GET)
     columns = roster_columns(request.user, request.GET.getlist("columns"))
-    page = page_of(request, load_rows(qs, columns, *ROW_FIELDS, *COMPACT_FIELDS), PAGE_SIZE)
+    fields = row_fields(columns, *ROW_FIELDS, *COMPACT_FIELDS)
+    page = page_of(request, ROSTER_ROWS.source((query, fields)), PAGE_SIZE)
     valid = form.is_bound and form.is_valid()
     tree = org_tree(request.user)
     return render(request, "members/roster.html", {

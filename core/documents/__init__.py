@@ -18,13 +18,22 @@ from .form import render_form_pdf
 from .grid import Cell, Grid, GridError, GridRow, Head, SumOfColumns, SumOfRows, col, group
 from .labels import Signatory, filter_line, signatory
 from .pdf import render_pdf
-from .register import REGISTER_FOOTER, Column, Register, load_rows, pick_columns, screen_rows
+from .register import (
+    REGISTER_FOOTER,
+    Column,
+    Register,
+    load_rows,
+    pick_columns,
+    row_fields,
+    rows_of,
+    screen_rows,
+)
 from .values import CJK_FONTS, chinese_date, document_value, format_value
 from .xlsx import render_xlsx
 
 __all__ = [
     "CJK_FONTS", "REGISTER_FOOTER", "Cell", "Column", "Grid", "GridError", "GridRow", "Head", "Register",
     "Signatory", "SumOfColumns", "SumOfRows", "chinese_date", "col", "document_value", "filter_line",
-    "format_value", "group", "load_rows", "pick_columns", "render_form_pdf", "render_pdf", "render_xlsx", "screen_rows",
-    "signatory",
+    "format_value", "group", "load_rows", "pick_columns", "render_form_pdf", "render_pdf", "render_xlsx",
+    "row_fields", "rows_of", "screen_rows", "signatory",
 ]

@@ -130,15 +130,28 @@ class RowIterable(ValuesIterable):
             yield _build(plan, values)
 
 
+def row_fields(columns, *always):
+    """The fields the columns read (`Column.fields`) and `always`, in order, once each; None when
+    some column does not say which."""
+    if any(c.value is not None and c.fields is None for c in columns):
+        return None
+    return tuple(dict.fromkeys(["pk", *(f for c in columns for f in c.fields or ()), *always]))
+
+
+def rows_of(qs, fields):
+    """`qs` yielding `Row`s of only `fields` (row_fields); None: `qs` unchanged (model objects)."""
+    if fields is None:
+        return qs
+    rows = qs.values(*fields)
+    rows._iterable_class = RowIterable
+    return rows
+
+
 def load_rows(qs, columns, *always):
     """`qs` yielding `Row`s of only the fields the columns read (`Column.fields`) and `always`, when
     every column says which; filter, order_by, count and values_list still work on it. Some column
     without `fields`: `qs` unchanged (model objects)."""
-    if any(c.value is not None and c.fields is None for c in columns):
-        return qs
-    rows = qs.values(*dict.fromkeys(["pk", *(f for c in columns for f in c.fields or ()), *always]))
-    rows._iterable_class = RowIterable
-    return rows
+    return rows_of(qs, row_fields(columns, *always))
 
 
 def screen_rows(columns, objects, start=1):

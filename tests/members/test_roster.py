@@ -125,3 +125,40 @@ def test_phone_filter_button_tells_when_filters_are_set(admin_client):
 def test_organization_filter_reads_as_a_tree(admin_client, county):
     page = admin_client.get(reverse("members:roster")).content.decode()
     assert ">\u3000城关镇党委<" in page and ">\u3000\u3000东街村党支部<" in page
+
+
+def _options(response):
+    field = response.context["form"]["org"]
+    return [label.strip("\u3000") for value, label in field.field.choices if value != ""]
+
+
+def test_sibling_secretaries_in_turn_see_only_their_own_branch(client, county):
+    """The roster keeps the SQL it compiled per scope and filter (members.roster.ROSTER_ROWS): two
+    secretaries of sibling branches asking the same pages in turn, in one process, each get their
+    own branch's rows, count and organizations, never the other's."""
+    url = reverse("members:roster")
+    other = client.__class__()
+    client.force_login(county.secretary)
+    other.force_login(county.sibling_secretary)
+    for params in ({}, {"sort": "name"}, {"q": "一"}, {"page": 1, "columns": ["name", "phone"]}, {}):
+        mine, theirs = client.get(url, params), other.get(url, params)
+        expected = ["张东一"] if params.get("q") else ["张东一", "张东二"]
+        assert sorted(_names(mine)) == sorted(expected) and mine.context["page"].paginator.count == len(expected)
+        assert _names(theirs) == ["李西一"] and theirs.context["page"].paginator.count == 1
+        assert _options(mine) == ["东街村党支部", "东街村第一党小组"] and _options(theirs) == ["西街村党支部"]
+        assert "李西一" not in mine.content.decode() and "张东" not in theirs.content.decode()
+
+
+def test_the_roster_shows_what_changed_since_it_was_last_read(admin_client, county):
+    """What is kept is SQL, not rows: a rename, a new member, a new organization show at once."""
+    from branches.choices import OrgKind
+    from conftest import make_member, make_org
+
+    url = reverse("members:roster")
+    assert admin_client.get(url, {"org": county.west.pk}).context["page"].paginator.count == 1
+    Member.objects.filter(pk=county.west1.pk).update(name="李西新")
+    make_member(county.west, "李西二")
+    make_org("西街村第一党小组", OrgKind.GROUP, county.west)
+    response = admin_client.get(url, {"org": county.west.pk})
+    assert _names(response) == ["李西新", "李西二"] and response.context["page"].paginator.count == 2
+    assert "西街村第一党小组" in _options(response)

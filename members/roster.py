@@ -37,7 +37,7 @@ from django import forms
 from django.db.models import Count, Q
 
 from branches.choices import BRANCH_KINDS, OrgCategory, OrgKind
-from branches.forms import scoped_organizations
+from branches.forms import ScopedOrganizationField
 from branches.models import Organization
 from core.documents import Column, Register, labels, pick_columns, rows_of
 from core.forms import CleanInputMixin, FixedChoiceField, quick_selects
@@ -135,9 +135,8 @@ class RosterFilterForm(CleanInputMixin, forms.Form):
                         widget=forms.TextInput(attrs={"placeholder": "姓名、拼音、身份证或手机号",
                                                                  "type": "search", "autocomplete": "off",
                                                                  "enterkeyhint": "search"}))
-    org = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.none(), required=False,
-                                 empty_label="全部（含下级）",
-                                 error_messages={"invalid_choice": "所选党组织不存在或不在您的管理范围内。"})
+    org = ScopedOrganizationField(label="党组织", required=False, empty_label="全部（含下级）",
+                                  error_messages={"invalid_choice": "所选党组织不存在或不在您的管理范围内。"})
     category = FixedChoiceField(label="人员类别", choices=[("", "全部"), *Category.choices], required=False)
     job = FixedChoiceField(label="工作岗位", choices=[("", "全部"), *JobCategory.choices], required=False)
     org_category = FixedChoiceField(label="党组织类别", choices=[("", "全部"), *OrgCategory.choices],
@@ -152,7 +151,7 @@ class RosterFilterForm(CleanInputMixin, forms.Form):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         quick_selects(self)
-        scoped_organizations(self.fields["org"], scope_paths(user))
+        self.fields["org"].set_scope(scope_paths(user))
         self.user = user
         if not user.can_see_full_ids:
             self.fields["q"].widget.attrs["placeholder"] = "姓名、拼音首字母或手机号"
@@ -214,7 +213,7 @@ def ordering(sort):
 
 class RosterQuery(NamedTuple):
     """Everything the roster's rows depend on, as plain values: the user's scope and what the
-    filters chose. `members(query)` reads nothing else, so a query is a safe key for the SQL
+    filters chose. `roster_members(query)` reads nothing else, so a query is a safe key for the SQL
     compiled for it (ROSTER_ROWS: the same query, the same SQL and parameters)."""
 
     paths: tuple[str, ...]  # the user's scope (core.scoping.collapse of its paths)
@@ -252,7 +251,7 @@ def roster_query(user, data):
     ), form
 
 
-def members(query):
+def roster_members(query):
     """The members of a RosterQuery, in its order (built from the query alone: see RosterQuery)."""
     qs = Member.objects.within(query.paths).select_related("organization", "party_group")
     if query.nothing:
@@ -290,13 +289,13 @@ def members(query):
 
 
 # The roster page's count and page of Rows, by (RosterQuery, fields): compiled once per connection.
-ROSTER_ROWS = Compiled(lambda query, fields: rows_of(members(query), fields))
+ROSTER_ROWS = Compiled(lambda query, fields: rows_of(roster_members(query), fields))
 
 
 def filter_members(user, data):
-    """(queryset, form): the members `user` may see, filtered by `data` (roster_query, members)."""
+    """(queryset, form): the members `user` may see, filtered by `data` (roster_query, roster_members)."""
     query, form = roster_query(user, data)
-    return members(query), form
+    return roster_members(query), form
 
 
 class TreeNode:

@@ -46,7 +46,8 @@ def test_secretary_starts_receiving_secretary_confirms(browser, live_server, cou
     page.get_by_role("link", name="张东二").first.click()
     page.get_by_role("heading", name="张东二").wait_for()
     latest = page.locator("#history-title").locator("..").locator("li").first
-    assert latest.get_by_text("确认接收", exact=True).is_visible()
+    # waits: the heading can be drawn before the rest of a long page has been read (a busy machine)
+    latest.get_by_text("确认接收", exact=True).wait_for(state="visible", timeout=10_000)
     page.locator("#placements-title").scroll_into_view_if_needed()
     page.screenshot(path=ARTIFACTS / f"transfer-member-moved-{tag}.png", full_page=True)
     context.close()

@@ -14,6 +14,10 @@ runs through the connection's cursor, so query counts and the debug log still se
 
 Only for a queryset whose SQL does not depend on the value (a pk or a key compared for equality):
 the sentinel must reach the SQL parameters unchanged, and appear there nowhere else.
+
+`Compiled(build)` is for a query whose SQL does depend on its inputs (the roster: scope, filters,
+columns, page): it keeps the SQL compiled for each key, `build(*key)` being a function of the key
+alone (see the class).
 """
 
 from collections import OrderedDict

@@ -23,11 +23,13 @@ class TreeChoiceIterator(forms.models.ModelChoiceIterator):
     iterator: list() asks for the length first, which ModelChoiceIterator answers with a COUNT query.
     """
 
+    def _rows(self):
+        """(pk, name, depth) of each option."""
+        return self.queryset.values_list("pk", "name", "depth")
+
     def _options(self):
-        if getattr(self, "_read_for", None) is not self.queryset:  # a new queryset is read anew
-            self._read_for = self.queryset
-            self._read = [(pk, "\u3000" * depth + name)
-                          for pk, name, depth in self.queryset.values_list("pk", "name", "depth")]
+        if not hasattr(self, "_read"):  # an iterator is made per queryset (ModelChoiceField.choices)
+            self._read = [(pk, "\u3000" * depth + name) for pk, name, depth in self._rows()]
         return self._read
 
     def __iter__(self):
@@ -51,10 +53,8 @@ class ScopedTreeChoiceIterator(TreeChoiceIterator):
     def __init__(self, field):
         self.field = field
 
-    def _options(self):
-        if not hasattr(self, "_read"):
-            self._read = [(pk, "\u3000" * depth + name) for pk, name, depth in SCOPED_OPTIONS.rows((self.field.scope,))]
-        return self._read
+    def _rows(self):
+        return SCOPED_OPTIONS.rows((self.field.scope,))
 
 
 class ScopedOrganizationField(forms.ModelChoiceField):
